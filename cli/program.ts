@@ -1,0 +1,20 @@
+/** The `dromedary` command tree. Each part registers its own commands; this file only assembles them. */
+import { Command } from 'commander';
+import { registerConfigCommands } from './commands/config.js';
+
+/** Builds the program. Commands throw; {@link runCli} maps errors to exit codes. */
+export function buildProgram(): Command {
+  const program = new Command('dromedary')
+    .description('Dromedary: a self-hostable, horizontally scalable Amazon price tracker')
+    .version('0.1.0')
+    .option('-c, --config <file>', 'JSON configuration file (default: $DROMEDARY_CONFIG)')
+    .option('--redis-url <url>', 'Redis URL (default: $REDIS_URL or redis://127.0.0.1:6379)')
+    .option('--clickhouse-url <url>', 'ClickHouse server URL (default: $CLICKHOUSE_URL, else the embedded engine)')
+    .option('--data-dir <dir>', 'data folder for the embedded engine (default: ./data)')
+    .option('--log-level <level>', 'log level: fatal, error, warn, info, debug, trace, silent')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str) });
+  program.exitOverride();
+  registerConfigCommands(program);
+  return program;
+}

@@ -1,0 +1,21 @@
+/**
+ * contracts/: the types that cross process boundaries (stream entries, leases, API shapes), with
+ * their validators. No I/O.
+ */
+export {
+  ASIN_PATTERN,
+  AVAILABILITIES,
+  CONDITIONS,
+  SELLER_KINDS,
+  SERIES,
+  SERIES_CONDITION,
+  priceObservationSchema,
+  type Availability,
+  type Condition,
+  type PriceObservation,
+  type SellerKind,
+  type Series,
+} from './price-observation.js';
+export { CRAWL_OUTCOMES, crawlOutcomeSchema, type CrawlOutcome, type CrawlOutcomeKind } from './crawl-outcome.js';
+export { productMetadataSchema, type ProductMetadata } from './product-metadata.js';
+export { INGEST_ENVELOPE_VERSION, ingestEnvelopeSchema, type IngestEnvelope } from './ingest-envelope.js';
