@@ -1,5 +1,6 @@
 /** The `dromedary` command tree. Each part registers its own commands; this file only assembles them. */
 import { Command } from 'commander';
+import { registerBenchCommands } from './commands/bench.js';
 import { registerConfigCommands } from './commands/config.js';
 
 /** Builds the program. Commands throw; {@link runCli} maps errors to exit codes. */
@@ -16,5 +17,6 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) });
   program.exitOverride();
   registerConfigCommands(program);
+  registerBenchCommands(program);
   return program;
 }
