@@ -18,4 +18,10 @@ export {
 } from './price-observation.js';
 export { CRAWL_OUTCOMES, crawlOutcomeSchema, type CrawlOutcome, type CrawlOutcomeKind } from './crawl-outcome.js';
 export { productMetadataSchema, type ProductMetadata } from './product-metadata.js';
-export { INGEST_ENVELOPE_VERSION, ingestEnvelopeSchema, type IngestEnvelope } from './ingest-envelope.js';
+export {
+  INGEST_ENTRY_FIELD,
+  INGEST_ENVELOPE_VERSION,
+  encodeIngestEnvelope,
+  ingestEnvelopeSchema,
+  type IngestEnvelope,
+} from './ingest-envelope.js';
