@@ -3,11 +3,14 @@
  * same run, the baseline it is compared against, and prints one JSON object.
  */
 import type { Command } from 'commander';
+import { registerStorageBench } from './storage-bench.js';
+import { registerCoordinatorBench } from './coordinator-bench.js';
+import { registerParseBench } from './parse-bench.js';
 
 /** A benchmark module adds its subcommand to `dromedary bench`. */
 export type RegisterBench = (bench: Command) => void;
 
-const BENCHES: readonly RegisterBench[] = [];
+const BENCHES: readonly RegisterBench[] = [registerCoordinatorBench, registerStorageBench, registerParseBench];
 
 /** Adds every benchmark subcommand to the `bench` command. */
 export function registerBenches(bench: Command): void {

@@ -2,6 +2,10 @@
 import { Command } from 'commander';
 import { registerBenchCommands } from './commands/bench.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerSimCommands } from './commands/sim.js';
+import { registerStorageCommands } from './commands/storage.js';
+import { registerCoordinatorCommands } from './commands/coordinator.js';
+import { registerParseCommands } from './commands/parse.js';
 
 /** Builds the program. Commands throw; {@link runCli} maps errors to exit codes. */
 export function buildProgram(): Command {
@@ -18,5 +22,9 @@ export function buildProgram(): Command {
   program.exitOverride();
   registerConfigCommands(program);
   registerBenchCommands(program);
+  registerSimCommands(program);
+  registerStorageCommands(program);
+  registerCoordinatorCommands(program);
+  registerParseCommands(program);
   return program;
 }

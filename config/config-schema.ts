@@ -62,6 +62,11 @@ export const configSchema = z
         blockMs: positiveInt.default(1_000),
         /** Times an entry may fail to insert before it is set aside as poison. */
         maxDeliveries: positiveInt.default(5),
+        /**
+         * Fault injection for crash tests only: `kill-after-insert` makes the ingester kill itself
+         * (SIGKILL) right after an insert returned and before it is acknowledged. Default `none`.
+         */
+        faultInjection: z.enum(['none', 'kill-after-insert']).default('none'),
       })
       .prefault({}),
     coordinator: z
@@ -117,6 +122,18 @@ export const configSchema = z
         maxAttempts: positiveInt.default(8),
         /** Secret used to sign unsubscribe links and webhooks. */
         secret: z.string().min(16).optional(),
+        /** First retry delay of a failed delivery, ms; doubles per attempt up to retryMaxMs. */
+        retryBaseMs: positiveInt.default(30_000),
+        /** Cap on the delivery retry delay, ms. */
+        retryMaxMs: positiveInt.default(3_600_000),
+        /** How often the alerter looks for new price changes and due deliveries when idle, ms. */
+        pollMs: positiveInt.default(250),
+        /**
+         * Fault injection for crash tests only: the alerter kills itself (SIGKILL) in the middle of a
+         * detection batch — after its alerts are written, before they are queued / before the cursor
+         * moves. Default `none`.
+         */
+        faultInjection: z.enum(['none', 'kill-after-alerts-insert', 'kill-after-enqueue']).default('none'),
       })
       .prefault({}),
     api: z

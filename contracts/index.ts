@@ -25,3 +25,21 @@ export {
   ingestEnvelopeSchema,
   type IngestEnvelope,
 } from './ingest-envelope.js';
+export {
+  FAILURE_KINDS,
+  checkResultSchema,
+  leaseBatchSchema,
+  leaseItemSchema,
+  previousPriceSchema,
+  previousPricesSchema,
+  type CheckResult,
+  type FailureKind,
+  type LeaseBatch,
+  type LeaseItem,
+  type LeaseRequest,
+  type LeaseResult,
+  type PreviousPrice,
+  type PreviousPrices,
+  type SeriesPrices,
+  type SettleResult,
+} from './lease-batch.js';

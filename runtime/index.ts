@@ -4,4 +4,4 @@ export { Redis, closeRedis, connectRedis, type ConnectRedisOptions } from './red
 export { RedisServerMissingError, RedisServerProcess, freePort, type RedisServerProcessOptions } from './redis-server-process.js';
 export { METRIC_PREFIX, createMetricsRegistry, startMetricsServer, type MetricsServer } from './metrics-server.js';
 export { onShutdown, type Closeable } from './shutdown.js';
-export { redisKeys, type MarketplaceKeys, type RedisKeys } from './redis-keys.js';
+export { redisKeys, type AlertsKeys, type MarketplaceKeys, type RedisKeys } from './redis-keys.js';

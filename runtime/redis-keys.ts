@@ -13,6 +13,30 @@ export interface RedisKeys {
   marketplace(code: MarketplaceCode): MarketplaceKeys;
   /** A key outside any marketplace (cluster-wide state such as API rate limits): `prefix:<name>`. */
   global(name: string): string;
+  /** Hash: the proxy registry managed by `dromedary admin proxies` (proxy id → proxy URL). */
+  readonly proxyRegistry: string;
+  /** Hash: proxies crawler nodes use from their own configuration (proxy id → JSON: redacted URL, last seen). */
+  readonly proxiesInUse: string;
+  /** Keys of the alerts part (one hash slot: its scripts touch several of them together). */
+  readonly alerts: AlertsKeys;
+}
+
+/**
+ * The alerts part's keys, all under the hash tag `{prefix:alerts}`. Everything here is rebuildable
+ * from ClickHouse (the alerts table and the alerter cursors); Redis only makes delivery fast.
+ */
+export interface AlertsKeys {
+  readonly tag: string;
+  /** Sorted set: delivery (alert_id) → when it is due, ms. */
+  readonly due: string;
+  /** Sorted set: delivery being sent → the deadline of its sender's claim, ms. */
+  readonly inflight: string;
+  /** Sorted set per marketplace: deliveries ever queued → ingest_seq of their trigger (replays skip them). */
+  known(marketplace: MarketplaceCode): string;
+  /** String: the alerter instance that judges a marketplace's changes (a lease with a TTL). */
+  detector(marketplace: MarketplaceCode): string;
+  /** String: held while a marketplace's changes or a tracking's rules are being judged (short lease). */
+  judging(marketplace: MarketplaceCode): string;
 }
 
 export interface MarketplaceKeys {
@@ -24,6 +48,22 @@ export interface MarketplaceKeys {
   readonly ingestDeadLetter: string;
   /** Hash: per ingester consumer, the batch it is inserting (entry ids, dedup token, sequence). */
   readonly ingestInFlight: string;
+  /** Counter: the last ingest batch sequence number handed out in this marketplace. */
+  readonly ingestSeq: string;
+  /** Sorted set: batch sequence numbers committed (or abandoned) above the watermark. */
+  readonly ingestCommitted: string;
+  /** String: the committed low watermark (every sequence number up to it is committed or abandoned). */
+  readonly ingestWatermark: string;
+  /** Hash: proxy id → `coolingUntil|strikes` of proxies cooling down after robot checks in this storefront. */
+  readonly proxyCooling: string;
+  /** Hash: crawler node id → epoch ms until which that node paused this marketplace itself (every proxy cooling). */
+  readonly crawlerPaused: string;
+  /**
+   * The id of a cluster-wide rate limiter of this marketplace (`market`, or `proxy:<proxy id>`). The limiter
+   * library derives its own key names from it (`b_<id>_settings`, …); the id carries the tag, so they
+   * all share this marketplace's slot.
+   */
+  rateLimiterId(name: string): string;
   /** Join a further name onto this marketplace's tag (parts add their own keys this way). */
   key(name: string): string;
 }
@@ -40,9 +80,29 @@ export function redisKeys(prefix: string): RedisKeys {
         ingestStream: `${tag}:ingest`,
         ingestDeadLetter: `${tag}:ingest:dead`,
         ingestInFlight: `${tag}:ingest:inflight`,
+        ingestSeq: `${tag}:ingest:seq`,
+        ingestCommitted: `${tag}:ingest:committed`,
+        ingestWatermark: `${tag}:ingest:watermark`,
+        proxyCooling: `${tag}:proxy-cooling`,
+        crawlerPaused: `${tag}:crawler-paused`,
+        rateLimiterId: (name: string) => `${tag}:rl:${name}`,
         key: (name: string) => `${tag}:${name}`,
       });
     },
     global: (name: string) => `${prefix}:${name}`,
+    proxyRegistry: `${prefix}:proxies`,
+    proxiesInUse: `${prefix}:proxies:in-use`,
+    alerts: alertsKeys(`{${prefix}:alerts}`),
+  });
+}
+
+function alertsKeys(tag: string): AlertsKeys {
+  return Object.freeze({
+    tag,
+    due: `${tag}:due`,
+    inflight: `${tag}:inflight`,
+    known: (code: MarketplaceCode) => `${tag}:known:${code}`,
+    detector: (code: MarketplaceCode) => `${tag}:detector:${code}`,
+    judging: (code: MarketplaceCode) => `${tag}:judging:${code}`,
   });
 }

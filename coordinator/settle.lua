@@ -1,0 +1,158 @@
+--[[
+  settle.lua: record the results of checks of one lease (acknowledged or failed), atomically:
+  verify the lease still holds every ASIN, reschedule each, update last prices, failure counts,
+  volatility, attention and retirement, per-minute counters, and append the envelope to the
+  marketplace's ingestion stream. If the lease is lost nothing is recorded.
+
+  KEYS[1] due          zset   ASIN -> due time (epoch ms)
+  KEYS[2] leases       zset   lease id -> deadline (epoch ms)
+  KEYS[3] lease worker hash   lease id -> worker id
+  KEYS[4] meta         hash   products, leased, n:<outcome> (cumulative checks by outcome)
+  KEYS[5] attention    set    ASINs needing attention
+  KEYS[6] retired      set    ASINs Amazon no longer has (also added to P..'retiring' until the catalog records them)
+  KEYS[7] drain        hash   (unused here)
+  KEYS[8] stream       stream the marketplace's ingestion stream
+  ARGV[1]  key prefix of the marketplace ("{<prefix>:m:<code>}:")
+  ARGV[2]  lease id
+  ARGV[3]  envelope JSON to append ('' appends nothing)
+  ARGV[4]  stream entry field name
+  ARGV[5]  shortest check interval, ms        ARGV[6]  longest check interval, ms
+  ARGV[7]  jitter fraction                    ARGV[8]  tracker count earning the shortest interval
+  ARGV[9]  volatility smoothing factor (0..1) ARGV[10] first failure back-off, ms
+  ARGV[11] failure back-off cap, ms           ARGV[12] consecutive failures that flag attention
+  ARGV[13] retry delay after captcha/blocked, ms
+  ARGV[14] random seed                        ARGV[15] number of checks n
+  ARGV[16 + 10*(i-1) ...] per check: ASIN, outcome, checkedAt (ms, ok only), then 7 prices in
+           SERIES order: '' not looked at, '-' no offer, digits = price in minor units
+  Returns:
+    {1, stream entry id or '', n}   recorded
+    {-1}                            unknown lease (settled, handed back or reaped)
+    {-2}                            lease expired (its ASINs were returned to the schedule now)
+    {-3, asin, ...}                 these ASINs are not held by the lease; nothing recorded
+]]
+local prefix = ARGV[1]
+local lease_id = ARGV[2]
+local set_key = prefix .. 'lease:' .. lease_id
+local now = now_ms()
+
+local deadline = redis.call('ZSCORE', KEYS[2], lease_id)
+if not deadline then return { -1 } end
+if tonumber(deadline) < now then
+  local items = drop_lease(prefix, KEYS[1], KEYS[2], KEYS[3], KEYS[4], lease_id, now)
+  redis.call('HINCRBY', KEYS[4], 'n:expired_leases', 1)
+  redis.call('HINCRBY', KEYS[4], 'n:expired_items', items)
+  return { -2 }
+end
+
+local argv = ARGV
+local n = tonumber(argv[15])
+local STRIDE = 3 + SERIES_COUNT
+local asins = {}
+for i = 1, n do asins[i] = ARGV[16 + STRIDE * (i - 1)] end
+if n > 0 then
+  local held = redis.call('SMISMEMBER', set_key, unpack(asins))
+  local missing = { -3 }
+  for i = 1, n do
+    if held[i] == 0 then missing[#missing + 1] = asins[i] end
+  end
+  if #missing > 1 then return missing end
+end
+
+local p = policy(ARGV[5], ARGV[6], ARGV[7], ARGV[8])
+local alpha = tonumber(ARGV[9])
+local backoff = tonumber(ARGV[10])
+local max_backoff = tonumber(ARGV[11])
+local attention_after = tonumber(ARGV[12])
+local blocked_retry = tonumber(ARGV[13])
+math.randomseed(tonumber(ARGV[14]))
+
+local due = {}
+local counts = {}
+local retired = 0
+for i = 1, n do
+  local base = 16 + STRIDE * (i - 1)
+  local asin = argv[base]
+  local outcome = argv[base + 1]
+  counts[outcome] = (counts[outcome] or 0) + 1
+  local skey = state_key(prefix, asin)
+  local raw = redis.call('HGET', skey, asin)
+  -- A product removed while it was leased is settled (its results still go to the stream) but not rescheduled.
+  if raw then
+    local s = decode_state(raw)
+    local at = nil
+    if outcome == 'ok' then
+      local old_c = s[4]
+      local compared, changed = 0, 0
+      for k = 1, SERIES_COUNT do
+        local nv = argv[base + 2 + k]
+        local ov = s[4 + k]
+        if nv ~= '' then
+          if ov ~= '' then
+            compared = compared + 1
+            local sep = s_find(ov, '@', 1, true)
+            if (sep and s_sub(ov, 1, sep - 1) or ov) ~= nv then changed = 1 end
+          end
+          s[4 + k] = nv
+        elseif ov ~= '' and old_c ~= '0' and not s_find(ov, '@', 1, true) then
+          s[4 + k] = ov .. '@' .. old_c
+        end
+      end
+      s[4] = argv[base + 2]
+      local vol = tonumber(s[3])
+      if compared > 0 then
+        vol = m_floor(vol * (1 - alpha) + 1000 * alpha * changed + 0.5)
+        s[3] = tostring(vol)
+      end
+      -- Only a product with failures can be flagged.
+      if s[2] ~= '0' then
+        s[2] = '0'
+        redis.call('SREM', KEYS[5], asin)
+      end
+      at = now + check_interval(p, tonumber(s[1]), vol)
+    elseif outcome == 'captcha' or outcome == 'blocked' then
+      at = now + blocked_retry
+      raw = nil
+    elseif outcome == 'not_found' then
+      redis.call('HDEL', skey, asin)
+      redis.call('SADD', KEYS[6], asin)
+      redis.call('SADD', prefix .. 'retiring', asin)
+      redis.call('SREM', KEYS[5], asin)
+      retired = retired + 1
+    else
+      local fails = tonumber(s[2]) + 1
+      s[2] = tostring(fails)
+      at = now + m_min(backoff * m_pow(2, fails - 1), max_backoff)
+      if fails >= attention_after then redis.call('SADD', KEYS[5], asin) end
+    end
+    if at then
+      -- raw was cleared where the state did not change
+      if raw then redis.call('HSET', skey, asin, encode_state(s)) end
+      -- A number argument is converted in C, cheaper than formatting it here.
+      due[#due + 1] = at
+      due[#due + 1] = asin
+    end
+  end
+end
+
+if n > 0 then
+  call_chunked('SREM', set_key, asins)
+  redis.call('HINCRBY', KEYS[4], 'leased', -n)
+end
+if #due > 0 then call_chunked('ZADD', KEYS[1], due) end
+if retired > 0 then redis.call('HINCRBY', KEYS[4], 'products', -retired) end
+if redis.call('SCARD', set_key) == 0 then
+  redis.call('DEL', set_key)
+  redis.call('ZREM', KEYS[2], lease_id)
+  redis.call('HDEL', KEYS[3], lease_id)
+end
+
+local minute_key = prefix .. 'st:' .. fmt(math.floor(now / 60000))
+for outcome, c in pairs(counts) do
+  redis.call('HINCRBY', minute_key, outcome, c)
+  redis.call('HINCRBY', KEYS[4], 'n:' .. outcome, c)
+end
+if n > 0 then redis.call('EXPIRE', minute_key, 7200) end
+
+local id = ''
+if ARGV[3] ~= '' then id = redis.call('XADD', KEYS[8], '*', ARGV[4], ARGV[3]) end
+return { 1, id, n }
