@@ -10,7 +10,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.test.json'],
+        project: ['./tsconfig.test.json', './extension/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -1,6 +1,7 @@
 /** What every command receives: the global flags turned into configuration, and output helpers. */
 import type { Command } from 'commander';
-import { type Config, type ConfigInput, loadConfig } from '../config/index.js';
+import { type Config, type ConfigInput, DEFAULT_REDIS_URL, loadConfig } from '../config/index.js';
+import { advertisedPrivateRedis } from '../runtime/index.js';
 
 /** Options every command accepts (declared on the root program). */
 export interface GlobalOptions {
@@ -24,7 +25,13 @@ export function configFromCommand(command: Command, extra: ConfigInput = {}): Co
   if (g.logLevel) flags.log = { ...flags.log, level: g.logLevel as NonNullable<ConfigInput['log']>['level'] };
   if (g.redisUrl) flags.redis = { ...flags.redis, url: g.redisUrl };
   if (g.clickhouseUrl) flags.clickhouse = { ...flags.clickhouse, url: g.clickhouseUrl };
-  return loadConfig({ file: g.config, flags });
+  const config = loadConfig({ file: g.config, flags });
+  // With no Redis configured, use the private one `dromedary start` runs for this data folder, if any.
+  if (config.redis.url === DEFAULT_REDIS_URL && flags.redis?.url === undefined) {
+    const privateUrl = advertisedPrivateRedis(config.dataDir);
+    if (privateUrl) return loadConfig({ file: g.config, flags: { ...flags, redis: { ...flags.redis, url: privateUrl } } });
+  }
+  return config;
 }
 
 /** Writes one JSON value as a line to stdout. */

@@ -6,6 +6,10 @@ import { registerSimCommands } from './commands/sim.js';
 import { registerStorageCommands } from './commands/storage.js';
 import { registerCoordinatorCommands } from './commands/coordinator.js';
 import { registerParseCommands } from './commands/parse.js';
+import { registerApiCommands } from './commands/api.js';
+import { registerCrawlerCommands } from './commands/crawler.js';
+import { registerAlerterCommands } from './commands/alerter.js';
+import { registerStartCommands } from './commands/start.js';
 
 /** Builds the program. Commands throw; {@link runCli} maps errors to exit codes. */
 export function buildProgram(): Command {
@@ -26,5 +30,9 @@ export function buildProgram(): Command {
   registerStorageCommands(program);
   registerCoordinatorCommands(program);
   registerParseCommands(program);
+  registerApiCommands(program);
+  registerCrawlerCommands(program);
+  registerAlerterCommands(program);
+  registerStartCommands(program);
   return program;
 }

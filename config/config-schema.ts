@@ -10,6 +10,9 @@ const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 const url = z.url();
 
+/** The Redis URL used when none is configured. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
 export const configSchema = z
   .strictObject({
     /** Folder for the embedded engine's data and the private redis-server (`dromedary start`). */
@@ -24,7 +27,7 @@ export const configSchema = z
     redis: z
       .strictObject({
         /** Redis URL; default redis://127.0.0.1:6379. */
-        url: z.string().min(1).default('redis://127.0.0.1:6379'),
+        url: z.string().min(1).default(DEFAULT_REDIS_URL),
         /** Prefix of every key Dromedary writes; lets several installations share one Redis. */
         keyPrefix: z.string().default('drom'),
       })
@@ -128,6 +131,8 @@ export const configSchema = z
         retryMaxMs: positiveInt.default(3_600_000),
         /** How often the alerter looks for new price changes and due deliveries when idle, ms. */
         pollMs: positiveInt.default(250),
+        /** How long a sender holds a claimed delivery before another may take it over (a dead sender's claims come back), ms. */
+        claimMs: positiveInt.default(60_000),
         /**
          * Fault injection for crash tests only: the alerter kills itself (SIGKILL) in the middle of a
          * detection batch — after its alerts are written, before they are queued / before the cursor

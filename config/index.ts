@@ -17,6 +17,6 @@ export {
   parseProductReference,
   type ProductReference,
 } from './amazon-url.js';
-export { configSchema, type Config, type ConfigInput } from './config-schema.js';
-export { ConfigError, ENV_BINDINGS, loadConfig, redactConfig, redactUrlCredentials, type LoadConfigOptions } from './load-config.js';
+export { DEFAULT_REDIS_URL, configSchema, type Config, type ConfigInput } from './config-schema.js';
+export { ConfigError, ENV_BINDINGS, loadConfig, redactConfig, redactUrlCredentials, withOverrides, type LoadConfigOptions } from './load-config.js';
 export { marketplaceBaseUrl, productUrl, offersUrl } from './storefront-urls.js';

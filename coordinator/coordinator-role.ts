@@ -5,6 +5,7 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { type Config, MARKETPLACE_CODES } from '../config/index.js';
 import {
   type MetricsServer,
@@ -29,6 +30,12 @@ export interface CoordinatorRoleOptions {
   reapIntervalMs?: number;
   /** Period of recording retirements in the catalog, ms; default 10,000. */
   retirementIntervalMs?: number;
+  /** Registry for the coordinator's (and its ingester's) metrics; default a new one (role `coordinator`). */
+  registry?: Registry;
+  /** ClickHouse client to use (not closed here); default one opened from config when the ingester runs. */
+  clickhouse?: ClickHouseClient;
+  /** Serve the metrics on config `metrics.port`; default true (a process running several roles serves them itself). */
+  serveMetrics?: boolean;
 }
 
 /** A running coordinator. */
@@ -49,10 +56,11 @@ export async function startCoordinator(options: CoordinatorRoleOptions): Promise
   const retirementIntervalMs = options.retirementIntervalMs ?? 10_000;
   const redis: Redis = connectRedis({ url: config.redis.url, name: 'coordinator' });
   const client = createCoordinatorClient({ redis, keys: redisKeys(config.redis.keyPrefix), config });
-  const registry = createMetricsRegistry('coordinator');
+  const registry = options.registry ?? createMetricsRegistry('coordinator');
   registerCoordinatorMetrics({ registry, coordinator: client, onError: (err) => logger.warn({ err }, 'status for metrics failed') });
 
-  let clickhouse: ClickHouseClient | undefined;
+  let clickhouse: ClickHouseClient | undefined = options.clickhouse;
+  const ownsClickHouse = options.clickhouse === undefined;
   let ingester: Ingester | undefined;
   let metrics: MetricsServer | undefined;
   let stopped = false;
@@ -101,15 +109,15 @@ export async function startCoordinator(options: CoordinatorRoleOptions): Promise
 
   try {
     if (runIngester) {
-      clickhouse = await createClickHouse(config, { logger: options.logger, createDatabase: true });
+      clickhouse ??= await createClickHouse(config, { logger: options.logger, createDatabase: true });
       await migrate(clickhouse, { database: config.clickhouse.database, cluster: config.clickhouse.cluster, logger: options.logger });
       ingester = createIngester({ redis, clickhouse, config, logger: options.logger, registry, marketplaces: MARKETPLACE_CODES });
       await ingester.start();
     }
-    if (config.metrics.port !== undefined) metrics = await startMetricsServer([registry], { port: config.metrics.port, host: config.metrics.host });
+    if (config.metrics.port !== undefined && (options.serveMetrics ?? true)) metrics = await startMetricsServer([registry], { port: config.metrics.port, host: config.metrics.host });
   } catch (err) {
     await ingester?.close();
-    await clickhouse?.close();
+    if (ownsClickHouse) await clickhouse?.close();
     await closeRedis(redis);
     throw err;
   }
@@ -130,7 +138,7 @@ export async function startCoordinator(options: CoordinatorRoleOptions): Promise
         await Promise.all(loops);
         await ingester?.close();
         await metrics?.close();
-        await clickhouse?.close();
+        if (ownsClickHouse) await clickhouse?.close();
         await closeRedis(redis);
         logger.info('coordinator stopped');
       })();

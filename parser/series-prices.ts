@@ -35,17 +35,17 @@ export function seriesPrices(page: ProductPage | OfferListingPage | null, offers
   const all = [...pageOffers, ...(offers?.offers ?? [])];
   const summaries: readonly OfferSummary[] = page?.kind === 'product' ? page.offerSummaries : [];
   const listed = offers && offers.offers.length > 0 ? offers.offers : page?.kind === 'offer_listing' ? page.listing.offers : null;
-  return SERIES.map((series) => best(series, all, summaries, listed));
+  return SERIES.map((series) => best(series, all, pageOffers, summaries, listed));
 }
 
-function best(series: Series, all: readonly Offer[], summaries: readonly OfferSummary[], listed: readonly Offer[] | null): SeriesOffer {
+function best(series: Series, all: readonly Offer[], pageOffers: readonly Offer[], summaries: readonly OfferSummary[], listed: readonly Offer[] | null): SeriesOffer {
   const condition = SERIES_CONDITION[series];
   const accepts = (o: Offer): boolean => o.condition === condition && sellerMatches(series, o.sellerKind);
   const featured = all.find((o) => o.isBuyBox && accepts(o));
   const lowest = all.filter(accepts).reduce<Offer | null>((min, o) => (min === null || o.price < min.price ? o : min), null);
   const count = listed ? listed.filter((o) => o.condition === condition).length : (summaryFor(summaries, condition)?.count ?? null);
   // The featured offer is "the price" of the series it belongs to; otherwise the lowest one.
-  const chosen = series === 'new' || series === 'used' || series === 'refurbished' ? (featured ?? preferredUsed(series, all) ?? lowest) : lowest;
+  const chosen = series === 'new' || series === 'used' || series === 'refurbished' ? (featured ?? preferredUsed(series, pageOffers) ?? lowest) : lowest;
   if (chosen) {
     return { series, condition, sellerKind: chosen.sellerKind, price: chosen.price, isBuyBox: chosen.isBuyBox, offerCount: count };
   }
@@ -60,10 +60,13 @@ function best(series: Series, all: readonly Offer[], summaries: readonly OfferSu
   };
 }
 
-/** The used series prefers the offer the page itself features in its used section. */
-function preferredUsed(series: Series, all: readonly Offer[]): Offer | null {
+/**
+ * The used series prefers the offer the page itself features in its used section — an offer of the
+ * product page, not the first used offer of an offer listing (listings sort by price plus delivery).
+ */
+function preferredUsed(series: Series, pageOffers: readonly Offer[]): Offer | null {
   if (series !== 'used') return null;
-  return all.find((o) => o.condition === 'used') ?? null;
+  return pageOffers.find((o) => o.condition === 'used') ?? null;
 }
 
 function sellerMatches(series: Series, kind: SellerKind): boolean {

@@ -1,15 +1,23 @@
-/** The Prometheus side of every role: a registry per process and a small `/metrics` HTTP server. */
+/** The Prometheus side of every role: a registry per role and a small `/metrics` HTTP server. */
 import { createServer, type Server } from 'node:http';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /** Every metric Dromedary exports starts with this. */
 export const METRIC_PREFIX = 'dromedary_';
 
-/** A fresh registry with the process's default metrics (CPU, memory, event loop) and a `role` label. */
-export function createMetricsRegistry(role: string): Registry {
+export interface CreateMetricsRegistryOptions {
+  /**
+   * Also collect the process's default metrics (CPU, memory, event loop) in this registry. Default true.
+   * A process running several roles (`dromedary start`) collects them in one registry only.
+   */
+  defaultMetrics?: boolean;
+}
+
+/** A fresh registry whose metrics all carry the label `role`. */
+export function createMetricsRegistry(role: string, { defaultMetrics = true }: CreateMetricsRegistryOptions = {}): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ role });
-  collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
+  if (defaultMetrics) collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
   return registry;
 }
 
@@ -19,19 +27,22 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Serves `registries` merged at `GET /metrics` (and `GET /healthz`). */
+/**
+ * Serves `registries` at `GET /metrics` (and `GET /healthz`). Each registry is rendered on its own so
+ * it keeps its default labels (`Registry.merge` would drop them); a metric name may appear in only one.
+ */
 export async function startMetricsServer(
   registries: readonly Registry[],
   { port, host = '0.0.0.0' }: { port: number; host?: string },
 ): Promise<MetricsServer> {
-  const merged = Registry.merge([...registries]);
+  assertDistinctNames(registries);
+  const contentType = registries[0]?.contentType ?? Registry.PROMETHEUS_CONTENT_TYPE;
   const server: Server = createServer((req, res) => {
     if (req.url === '/metrics' || req.url?.startsWith('/metrics?')) {
-      merged
-        .metrics()
-        .then((body) => {
-          res.writeHead(200, { 'content-type': merged.contentType });
-          res.end(body);
+      Promise.all(registries.map((r) => r.metrics()))
+        .then((parts) => {
+          res.writeHead(200, { 'content-type': contentType });
+          res.end(parts.filter((p) => p.length > 0).join('\n'));
         })
         .catch((err: unknown) => {
           res.writeHead(500, { 'content-type': 'text/plain' });
@@ -60,4 +71,15 @@ export async function startMetricsServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function assertDistinctNames(registries: readonly Registry[]): void {
+  const seen = new Set<string>();
+  for (const registry of registries) {
+    for (const metric of registry.getMetricsAsArray()) {
+      const { name } = metric as unknown as { name: string };
+      if (seen.has(name)) throw new Error(`metric ${name} is registered in two registries served together`);
+      seen.add(name);
+    }
+  }
 }

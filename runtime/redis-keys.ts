@@ -19,6 +19,21 @@ export interface RedisKeys {
   readonly proxiesInUse: string;
   /** Keys of the alerts part (one hash slot: its scripts touch several of them together). */
   readonly alerts: AlertsKeys;
+  /**
+   * Pub/sub channel: after each committed ingest batch the ingester publishes the products whose
+   * prices or metadata it wrote (`<marketplace> <asin> <asin> …`); caches of product data evict them.
+   */
+  readonly productsChangedChannel: string;
+  /** Keys of the API. */
+  readonly api: ApiKeys;
+}
+
+/** The API's keys. Each is touched alone (no multi-key script), so none needs a shared hash tag. */
+export interface ApiKeys {
+  /** String: the cached lookup of a token by its SHA-256 (`<user id> <token id> <scope>`, or `-` for revoked/unknown). */
+  token(tokenHash: string): string;
+  /** Prefix of the per-client rate-limit counters (`<prefix><client>`, one key per client and window). */
+  readonly rateLimitPrefix: string;
 }
 
 /**
@@ -93,6 +108,11 @@ export function redisKeys(prefix: string): RedisKeys {
     proxyRegistry: `${prefix}:proxies`,
     proxiesInUse: `${prefix}:proxies:in-use`,
     alerts: alertsKeys(`{${prefix}:alerts}`),
+    productsChangedChannel: `${prefix}:products-changed`,
+    api: Object.freeze({
+      token: (tokenHash: string) => `${prefix}:api:token:${tokenHash}`,
+      rateLimitPrefix: `${prefix}:api:rl:`,
+    }),
   });
 }
 

@@ -3,7 +3,7 @@
 import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const PARTS = ['contracts', 'config', 'runtime', 'parser', 'simulator', 'storage', 'coordinator', 'crawler', 'alerts', 'api', 'cli', 'bench'];
+const PARTS = ['contracts', 'config', 'runtime', 'parser', 'simulator', 'storage', 'coordinator', 'crawler', 'alerts', 'charts', 'api', 'standalone', 'cli', 'bench'];
 const ASSET = /\.(sql|lua|html|css|svg|json|txt|woff2?|png|ico|js)$/;
 const root = new URL('..', import.meta.url).pathname;
 

@@ -1,11 +1,11 @@
 /**
  * The bulk of a product page: the scripts, styles, navigation, carousels, descriptions and reviews
  * real pages carry around the data. Generated once per (storefront, layout) from the seed, kept as
- * Buffers with their gzip members precomputed, and shared by every page served. It never contains
+ * Buffers with their deflate blocks precomputed, and shared by every page served. It never contains
  * the ids and phrases the data regions and robot checks are recognised by; it does contain the
  * prices of other products (carousels), as real pages do.
  */
-import { gzipSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
 import type { MarketplaceCode } from '../config/index.js';
 import type { Layout } from './catalogue.js';
 import { textPack } from './locale-text.js';
@@ -13,10 +13,14 @@ import { moneyStyle } from './money-format.js';
 import { esc } from './page-common.js';
 import { Rng, hash32 } from './random.js';
 
-/** A piece of a response: raw bytes and the same bytes as one gzip member. */
+/**
+ * A piece of a response: raw bytes, the same bytes as raw deflate blocks ending on a byte boundary
+ * (sync flush, not final — pieces concatenate into one deflate stream), and the CRC-32 of the raw bytes.
+ */
 export interface BodyPart {
   readonly raw: Buffer;
-  readonly gzip: Buffer;
+  readonly deflated: Buffer;
+  readonly crc: number;
 }
 
 /** The noise segments of one (storefront, layout), in page order around the data regions. */
@@ -170,7 +174,7 @@ function fill(r: Rng, bytes: number, pieces: readonly Piece[]): string {
 
 function part(s: string): BodyPart {
   const raw = Buffer.from(s, 'utf8');
-  return { raw, gzip: gzipSync(raw, { level: 6 }) };
+  return { raw, deflated: deflateRawSync(raw, { level: 6, finishFlush: constants.Z_SYNC_FLUSH }), crc: crc32(raw) };
 }
 
 export interface NoiseOptions {

@@ -18,6 +18,7 @@ export { createIngestProducer, type IngestProducer, type IngestProducerOptions }
 export { createIngester, type Ingester, type IngesterOptions } from './ingest/ingester.js';
 export { committedWatermark, committedWatermarks } from './ingest/ingest-watermark.js';
 export { INGEST_GROUP } from './ingest/ingest-scripts.js';
+export { ANNOUNCE_CHUNK, announceCommitted, announcementMessages, changedProducts, parseAnnouncement } from './ingest/ingest-announce.js';
 export { selectRows, type SeriesRef } from './queries/query-helpers.js';
 export {
   HISTORY_RANGES,
@@ -35,6 +36,7 @@ export { searchProducts, searchTerms, type ProductSearchHit, type ProductSearchO
 export { getProduct, type ProductRecord } from './queries/products.js';
 export {
   CATALOG_STATES,
+  activeProductCounts,
   catalogEntries,
   streamCatalog,
   upsertCatalog,
@@ -43,3 +45,73 @@ export {
   type StreamCatalogOptions,
 } from './queries/catalog.js';
 export { streamLastSeriesPrices, trackerCounts, type LastSeriesPrice } from './queries/coordinator-queries.js';
+export { findUserByEmail, findUserById, findUsersByIds, insertUsers, type UserRecord } from './queries/users-queries.js';
+export {
+  findTrackingById,
+  findTrackingsByIds,
+  insertTrackings,
+  trackingCounts,
+  trackingsForProducts,
+  trackingsOfUser,
+  type TrackingCondition,
+  type TrackingRecord,
+} from './queries/trackings-queries.js';
+export {
+  ALERT_CHANNELS,
+  ALERT_STATES,
+  alertsByIds,
+  alertsOfUser,
+  channelHealth,
+  failingChannelCounts,
+  insertAlertRecords,
+  lastAlertsOfTrackings,
+  pendingAlerts,
+  type AlertChannel,
+  type AlertRecord,
+  type AlertState,
+  type ChannelHealth,
+  type LastAlert,
+  type UserAlert,
+} from './queries/alerts-records.js';
+export {
+  latestSeriesPrices,
+  lowestPricesBefore,
+  observationsAtChecks,
+  readAlerterCursor,
+  readPriceChanges,
+  seriesPointsSince,
+  writeAlerterCursor,
+  type CheckObservation,
+  type PriceChange,
+} from './queries/alerts-changes.js';
+export {
+  CHART_MAX_POINTS,
+  CHART_STATS_DAYS,
+  chartData,
+  chartResolution,
+  chartStatement,
+  type ChartAllTime,
+  type ChartDataOptions,
+  type ChartDay,
+  type ProductChartData,
+  type SeriesColumns,
+} from './queries/api-chart.js';
+export { BROWSER_WINDOW_DAYS, browserSummaries, type BrowserSeriesSummary, type BrowserSummary, type BrowserSummaryOptions } from './queries/api-browser.js';
+export {
+  apiTokensOfUser,
+  findApiTokenById,
+  findApiTokenByHash,
+  insertApiTokens,
+  type ApiTokenRecord,
+  type ApiTokenScope,
+} from './queries/api-tokens.js';
+export { topDrops, type TopDrop, type TopDropsOptions } from './queries/api-drops.js';
+export { searchProductsPage, type SearchPageOptions } from './queries/api-search.js';
+export {
+  IMPORT_POINT_COLUMNS,
+  insertImportedPoints,
+  lastStoredPointsBefore,
+  storedPoints,
+  streamRawHistory,
+  type RawPricePoint,
+} from './queries/api-history-io.js';

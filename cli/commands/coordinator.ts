@@ -241,7 +241,9 @@ async function withAdmin(command: Command, needs: { clickhouse?: boolean }, run:
       await migrate(clickhouse, { database: config.clickhouse.database, cluster: config.clickhouse.cluster, logger });
     }
     const keys = redisKeys(config.redis.keyPrefix);
-    const coordinator = createCoordinatorClient({ redis, keys, config });
+    // Proxy health in status comes from the crawler part, loaded only when status asks for it.
+    const proxyHealth = { proxyHealth: async (m: MarketplaceCode) => (await import('../../crawler/index.js')).createProxyHealthSource({ redis, keys }).proxyHealth(m) };
+    const coordinator = createCoordinatorClient({ redis, keys, config, proxyHealth });
     await run({ config, coordinator, redis, clickhouse, logger });
   } finally {
     await clickhouse?.close();

@@ -65,6 +65,7 @@ export function createIngester(options: IngesterOptions): Ingester {
             metrics,
             claimIdleMs: options.claimIdleMs ?? 60_000,
             deadLetterCap: options.deadLetterCap ?? 100_000,
+            productsChangedChannel: keys.productsChangedChannel,
           }),
       );
       running = loops.map((loop) => loop.run());

@@ -16,6 +16,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config, MarketplaceCode } from '../../config/index.js';
 import type { MarketplaceKeys } from '../../runtime/index.js';
+import { announceCommitted, changedProducts } from './ingest-announce.js';
 import { isDataError } from './insert-errors.js';
 import { insertBatch } from './ingest-insert.js';
 import type { IngestMetrics } from './ingest-metrics.js';
@@ -36,6 +37,8 @@ export interface LoopOptions {
   metrics: IngestMetrics;
   claimIdleMs: number;
   deadLetterCap: number;
+  /** Pub/sub channel on which committed batches' products are announced (see ingest-announce.ts). */
+  productsChangedChannel: string;
 }
 
 interface Batch {
@@ -195,8 +198,9 @@ export class MarketplaceIngestLoop {
   async #process(batch: Batch): Promise<void> {
     const { marketplace } = this.#o;
     const { decoded, prepared } = batch.ready ?? ready(batch.entries).ready!;
+    const changed = changedProducts(decoded.valid.map((v) => v.envelope));
     if (batch.record) {
-      await this.#insertAndCommit(batch.record, withSequence(prepared, batch.record.seq), 'recovered');
+      await this.#insertAndCommit(batch.record, withSequence(prepared, batch.record.seq), 'recovered', changed);
       return;
     }
     if (decoded.invalid.length > 0) {
@@ -220,10 +224,10 @@ export class MarketplaceIngestLoop {
       }
       throw err;
     }
-    await this.#insertAndCommit({ ids, token, seq, attempts: 0, startedAt: Date.now() }, withSequence(prepared, seq), 'ok');
+    await this.#insertAndCommit({ ids, token, seq, attempts: 0, startedAt: Date.now() }, withSequence(prepared, seq), 'ok', changed);
   }
 
-  async #insertAndCommit(record: InFlightRecord, rows: BatchRows, result: 'ok' | 'recovered'): Promise<void> {
+  async #insertAndCommit(record: InFlightRecord, rows: BatchRows, result: 'ok' | 'recovered', changed: readonly string[]): Promise<void> {
     const { marketplace, metrics } = this.#o;
     let backoff = 250;
     for (;;) {
@@ -256,6 +260,7 @@ export class MarketplaceIngestLoop {
     }
     if (this.#o.config.ingest.faultInjection === 'kill-after-insert') process.kill(process.pid, 'SIGKILL');
     await this.#retryRedis('commit', () => this.#o.scripts.commit(this.#o.keys, this.#o.consumer, record.seq, true, record.ids));
+    await announceCommitted(this.#o.redis, this.#o.productsChangedChannel, marketplace, changed, this.#log);
     metrics.batches.inc({ marketplace, result });
     metrics.points.inc({ marketplace }, rows.pointCount);
     metrics.outcomes.inc({ marketplace }, rows.outcomeCount);

@@ -76,3 +76,13 @@ export async function catalogEntries(client: ClickHouseClient, options: { market
 function toEntry([marketplace, asin, state, addedAt, source, version]: CatalogRow): CatalogEntry {
   return { marketplace, asin, state, addedAt: epochMs(addedAt) ?? 0, source, version: Number(version) };
 }
+
+/** Per marketplace, how many products are tracked (state `active`); marketplaces with none are absent. */
+export async function activeProductCounts(client: ClickHouseClient): Promise<Map<MarketplaceCode, number>> {
+  const rows = await selectRows<{ marketplace: MarketplaceCode; products: string | number }>(
+    client,
+    `SELECT marketplace, count() AS products FROM catalog FINAL WHERE state = 'active' GROUP BY marketplace ORDER BY marketplace`,
+    {},
+  );
+  return new Map(rows.map((r) => [r.marketplace, Number(r.products)]));
+}
