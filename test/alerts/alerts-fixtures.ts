@@ -259,7 +259,18 @@ export async function waitJudged(env: AlertsEnv, alerter: Alerter, marketplace: 
   await waitFor('the alerter to judge every committed change and drain its queue', async () => {
     const watermark = await committedWatermark(env.redis, env.keys, marketplace);
     const p = await alerter.progress();
-    const due = await env.redis.zcount(env.keys.alerts.due, '-inf', Date.now());
-    return (p.cursors[marketplace] ?? 0) >= watermark && due === 0 && p.inflight === 0;
+    return (p.cursors[marketplace] ?? 0) >= watermark && (await deliveryQueueEmpty(env));
   }, { timeoutMs: 30_000 });
+}
+
+/**
+ * True when no delivery is due by `dueBy` (default now; '+inf': any, even backed off) or in flight. Both queues are read in one transaction: a delivery
+ * moving between them between two separate reads would be counted in neither.
+ */
+export async function deliveryQueueEmpty(env: Pick<AlertsEnv, 'redis' | 'keys'>, dueBy: number | '+inf' = Date.now()): Promise<boolean> {
+  const replies = await env.redis.multi().zcount(env.keys.alerts.due, '-inf', dueBy).zcard(env.keys.alerts.inflight).exec();
+  return (replies ?? []).every(([err, value]) => {
+    if (err) throw err;
+    return Number(value) === 0;
+  });
 }

@@ -15,7 +15,7 @@ import { type TrackingRecord, type UserRecord, committedWatermark, insertTrackin
 import { spawnCli } from '../helpers/cli.js';
 import { makeTempDir, removeTempDirs } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { type AlertsEnv, type ReceivedMail, startAlertsEnv } from './alerts-fixtures.js';
+import { type AlertsEnv, type ReceivedMail, deliveryQueueEmpty, startAlertsEnv } from './alerts-fixtures.js';
 
 const PRODUCTS = 100;
 const TRACKINGS = 1_000;
@@ -179,8 +179,7 @@ async function settleWave(): Promise<ReceivedMail[]> {
   await waitFor('the alerter to catch up and drain its queue', async () => {
     const watermark = await committedWatermark(env.redis, env.keys, 'us');
     const cursor = await readAlerterCursor(env.clickhouse, 'us');
-    const [due, inflight] = await Promise.all([env.redis.zcard(env.keys.alerts.due), env.redis.zcard(env.keys.alerts.inflight)]);
-    return cursor >= watermark && due === 0 && inflight === 0;
+    return cursor >= watermark && (await deliveryQueueEmpty(env, '+inf'));
   }, { timeoutMs: 120_000 }).catch((err: unknown) => {
     throw new Error(`${(err as Error).message}; alerter log:\n${childLog.slice(-3000)}`);
   });
