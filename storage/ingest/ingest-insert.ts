@@ -28,3 +28,11 @@ export async function insertBatch(client: ClickHouseClient, rows: BatchRows, tok
     }
   }
 }
+
+/** The highest batch sequence number stored for `marketplace` in any table an insert writes (0: none). */
+export async function storedMaxSequence(client: ClickHouseClient, marketplace: string): Promise<number> {
+  const branches = TABLES.map(([table]) => `SELECT max(ingest_seq) AS s FROM ${table} WHERE marketplace = {marketplace:String}`);
+  const result = await client.query({ query: `SELECT max(s) AS seq FROM (${branches.join(' UNION ALL ')})`, query_params: { marketplace }, format: 'JSONEachRow' });
+  const [row] = await result.json<{ seq: string | number | null }>();
+  return Number(row?.seq ?? 0);
+}

@@ -15,6 +15,7 @@ const SCRIPTS = {
   dromedaryIngestAttempt: { numberOfKeys: 1, lua: script('ingest-attempt') },
   dromedaryIngestClaim: { numberOfKeys: 2, lua: script('ingest-claim') },
   dromedaryIngestDeadLetter: { numberOfKeys: 2, lua: script('ingest-dead-letter') },
+  dromedaryIngestRestoreSeq: { numberOfKeys: 2, lua: script('ingest-restore-seq') },
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
@@ -97,6 +98,11 @@ export class IngestScripts {
     if (r[0] === 'batch' && r[1]) return { kind: 'batch', record: parseRecord(r[1]) };
     if (r[0] === 'entries') return { kind: 'entries', ids: r.slice(1) };
     return { kind: 'none' };
+  }
+
+  /** Restarts a lost sequence counter (and the watermark) at `stored`; true when it was lost. */
+  async restoreSequence(keys: MarketplaceKeys, stored: number): Promise<boolean> {
+    return Number(await this.#call('dromedaryIngestRestoreSeq', keys.ingestSeq, keys.ingestWatermark, stored)) === 1;
   }
 
   /** Moves entries to the dead-letter stream with their reasons, acknowledged and deleted. */

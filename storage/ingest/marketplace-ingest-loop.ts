@@ -18,7 +18,7 @@ import type { Config, MarketplaceCode } from '../../config/index.js';
 import type { MarketplaceKeys } from '../../runtime/index.js';
 import { announceCommitted, changedProducts } from './ingest-announce.js';
 import { isDataError } from './insert-errors.js';
-import { insertBatch } from './ingest-insert.js';
+import { insertBatch, storedMaxSequence } from './ingest-insert.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { type BatchRows, type DecodedEntries, type PreparedRows, type RawEntry, decodeEntries, prepareRows, withSequence } from './ingest-rows.js';
 import { BatchLostError, INGEST_GROUP, type InFlightRecord, type IngestScripts, readInFlight } from './ingest-scripts.js';
@@ -79,6 +79,7 @@ export class MarketplaceIngestLoop {
   /** Runs until {@link stop}. Never throws. */
   async run(): Promise<void> {
     await this.#untilDone('create the consumer group', () => this.#ensureGroup());
+    await this.#untilDone('check the sequence counter', () => this.#restoreSequence());
     await this.#untilDone('recover the batch in flight', () => this.#recoverOwnRecord());
     await this.#untilDone('process entries left pending', () => this.#drainOwnPending());
     let prefetched: Promise<Batch | undefined> | undefined;
@@ -124,6 +125,19 @@ export class MarketplaceIngestLoop {
       await this.#o.redis.xgroup('CREATE', this.#o.keys.ingestStream, INGEST_GROUP, '0', 'MKSTREAM');
     } catch (err) {
       if (!String((err as Error).message).includes('BUSYGROUP')) throw err;
+    }
+  }
+
+  /**
+   * If Redis lost the sequence counter while ClickHouse holds batches, restart it above them. Reads
+   * ClickHouse only when the counter is missing (a new install, or lost state).
+   */
+  async #restoreSequence(): Promise<void> {
+    const { redis, keys, marketplace, clickhouse } = this.#o;
+    if ((await redis.exists(keys.ingestSeq)) === 1) return;
+    const stored = await storedMaxSequence(clickhouse, marketplace);
+    if (await this.#o.scripts.restoreSequence(keys, stored)) {
+      this.#log.warn({ seq: stored }, 'the ingestion sequence was lost from Redis: restarted above the highest batch in ClickHouse');
     }
   }
 

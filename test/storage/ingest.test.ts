@@ -132,6 +132,35 @@ describe('ingestion', () => {
     expect(Number(drops?.n)).toBe(5);
   });
 
+  it('after Redis lost the ingestion state, numbers new batches above every batch ClickHouse holds', async () => {
+    const prefix = 'lost';
+    const config = ingestConfig(prefix);
+    const keys = redisKeys(prefix);
+    const mk = keys.marketplace('us');
+    const producer = createIngestProducer({ redis, keys, maxStreamLength: 10_000 });
+    const maxSeq = async (asin: string): Promise<number> =>
+      Number((await selectRows<{ s: string }>(ch.client, `SELECT max(ingest_seq) AS s FROM price_points WHERE asin = '${asin}'`))[0]?.s ?? 0);
+    const obs = seriesObservations('B0LOSTAAA1', [1000, 900, 800, 700], { start: Date.UTC(2026, 0, 1) });
+    for (const e of envelopes(obs, 1)) await producer.append('us', e);
+    await withIngester(config, ch.client, async () => {
+      await waitFor('points stored', async () => (await countRows(ch.client, 'price_points', 'B0LOSTAAA1')) === 4);
+    });
+    const before = await maxSeq('B0LOSTAAA1');
+    expect(before).toBeGreaterThan(0);
+    // Redis loses everything of this installation.
+    const lost = await redis.keys(`*${prefix}*`);
+    await redis.del(...lost);
+    expect(await redis.exists(mk.ingestSeq)).toBe(0);
+    const next = seriesObservations('B0LOSTAAA2', [500], { start: Date.UTC(2026, 0, 2) });
+    await producer.append('us', envelopes(next, 1)[0]!);
+    await withIngester(config, ch.client, async () => {
+      await waitFor('the new point stored', async () => (await countRows(ch.client, 'price_points', 'B0LOSTAAA2')) === 1);
+    });
+    const after = await maxSeq('B0LOSTAAA2');
+    expect(after).toBeGreaterThan(before);
+    expect(await committedWatermark(redis, keys, 'us')).toBe(after);
+  });
+
   it('makes producers wait while the stream is longer than the limit, without trimming it', async () => {
     const prefix = 'full';
     const keys = redisKeys(prefix);
