@@ -33,8 +33,14 @@ export interface StartStandaloneOptions {
    * simulator and shortens check intervals this way).
    */
   overrides?: ConfigInput;
-  /** Marketplaces the crawler node checks; default config `crawler.marketplaces` plus every marketplace with tracked products. */
+  /**
+   * Marketplaces the crawler node checks. Default: config `crawler.marketplaces` plus every
+   * marketplace with tracked products — watched while running, so a product tracked in a new
+   * storefront gets a crawler without a restart.
+   */
   marketplaces?: readonly MarketplaceCode[];
+  /** How often the tracked marketplaces are looked at again (when not fixed by `marketplaces`), ms. Default 15,000. */
+  marketplaceWatchMs?: number;
 }
 
 /** Everything `dromedary start` runs. */
@@ -43,6 +49,7 @@ export interface Standalone {
   readonly config: Config;
   readonly api: ApiServer;
   readonly coordinator: CoordinatorRole;
+  /** The running crawler node (replaced by a node with more marketplaces when new ones get products). */
   readonly crawler: CrawlerNode;
   readonly accounts: Accounts;
   readonly clickhouse: ClickHouseClient;
@@ -116,14 +123,44 @@ export async function startStandalone(options: StartStandaloneOptions): Promise<
     opened.push(['api', () => api.close()]);
 
     const marketplaces = options.marketplaces ?? (await crawledMarketplaces(config, clickhouse));
-    const crawler = await startCrawlerNode({
-      config: withOverrides(config, { metrics: {} }),
-      logger,
-      marketplaces,
-      registry: roleRegistry('crawler'),
-    });
+    const crawlerConfig = withOverrides(config, { metrics: {} });
+    const crawlerRegistry = roleRegistry('crawler');
+    const crawlerSlot = registries.indexOf(crawlerRegistry);
+    let crawler = await startCrawlerNode({ config: crawlerConfig, logger, marketplaces, registry: crawlerRegistry });
+    // A storefront that gets tracked products while running gets crawled: the node is replaced by one
+    // checking every marketplace (the old one hands back what it had not started, as on shutdown).
+    let watch: NodeJS.Timeout | undefined;
+    let replacing: Promise<void> | undefined;
+    let stopped = false;
+    const replaceCrawler = async (): Promise<void> => {
+      const wanted = await crawledMarketplaces(config, clickhouse);
+      const added = wanted.filter((m) => !crawler.marketplaces.includes(m));
+      if (added.length === 0 || stopped) return;
+      logger.info({ added }, 'products tracked in new storefronts: restarting the crawler node with them');
+      await crawler.close();
+      if (stopped) return;
+      const registry = createMetricsRegistry('crawler', { defaultMetrics: false });
+      registries[crawlerSlot] = registry;
+      crawler = await startCrawlerNode({ config: crawlerConfig, logger, marketplaces: [...new Set([...crawler.marketplaces, ...added])], registry });
+    };
+    if (options.marketplaces === undefined) {
+      watch = setInterval(() => {
+        replacing ??= replaceCrawler()
+          .catch((err: unknown) => logger.error({ err }, 'adding storefronts to the crawler failed; retrying later'))
+          .finally(() => (replacing = undefined));
+      }, options.marketplaceWatchMs ?? 15_000);
+      watch.unref();
+    }
     // Closed first: stop leasing and finish in-flight checks while ingestion and the API still run.
-    opened.push(['crawler', () => crawler.close()]);
+    opened.push([
+      'crawler',
+      async () => {
+        stopped = true;
+        clearInterval(watch);
+        await replacing;
+        await crawler.close();
+      },
+    ]);
 
     let metrics: MetricsServer | undefined;
     if (config.metrics.port !== undefined) {
@@ -138,7 +175,9 @@ export async function startStandalone(options: StartStandaloneOptions): Promise<
       config,
       api,
       coordinator,
-      crawler,
+      get crawler() {
+        return crawler;
+      },
       accounts,
       clickhouse,
       redis,
