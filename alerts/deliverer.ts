@@ -136,7 +136,15 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
           productPageUrl: content.productPageUrl,
           amazonUrl: content.amazonUrl,
         };
-        return (await postWebhook({ url: tracking.webhookUrl, secret: tracking.webhookSecret, idempotencyKey: alert.alertKey, body })).acceptedAt;
+        return (
+          await postWebhook({
+            url: tracking.webhookUrl,
+            secret: tracking.webhookSecret,
+            idempotencyKey: alert.alertKey,
+            body,
+            allowPrivateAddresses: config.alerts.webhookPrivateAddresses,
+          })
+        ).acceptedAt;
       }
     }
   };

@@ -31,5 +31,5 @@ export {
   type TrackInput,
   type TrackingPatch,
 } from './tracking-input.js';
-export { postWebhook, verifyWebhookSignature, webhookSignature } from './webhook-client.js';
+export { isNonPublicAddress, postWebhook, verifyWebhookSignature, webhookSignature } from './webhook-client.js';
 export { publicBaseUrl, productPageUrl, unsubscribeUrl, verifyUrl } from './links.js';

@@ -6,7 +6,51 @@
  * 4xx is permanent.
  */
 import { createHmac } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
 import { DeliveryError } from './errors.js';
+
+/** Addresses a webhook may not reach unless allowed: loopback, private, link-local, shared, reserved. */
+const NON_PUBLIC = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const) NON_PUBLIC.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) {
+  NON_PUBLIC.addSubnet(net, prefix, 'ipv6');
+}
+
+/** Whether `address` (IPv4 or IPv6, IPv4-mapped included) is outside the public internet. */
+export function isNonPublicAddress(address: string): boolean {
+  // IPv4-mapped IPv6 (::ffff:a.b.c.d, or ::ffff:abcd:ef01 as URLs normalise it) is judged as IPv4.
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (dotted) return NON_PUBLIC.check(dotted, 'ipv4');
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (hex) {
+    const [hi, lo] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
+    return NON_PUBLIC.check(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, 'ipv4');
+  }
+  const family = isIP(address);
+  if (family === 0) return true;
+  return NON_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * Throws a permanent DeliveryError when `url`'s host is or resolves to a non-public address. (A name
+ * that resolves differently between this check and the request is not caught; receivers that must
+ * be reachable only on a private network need alerts.webhookPrivateAddresses.)
+ */
+async function assertPublicHost(url: string): Promise<void> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  let addresses: string[];
+  try {
+    addresses = isIP(host) ? [host] : (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+  } catch (err) {
+    throw new DeliveryError(`webhook: cannot resolve ${host}: ${(err as Error).message}`.slice(0, 300), false, { cause: err });
+  }
+  const blocked = addresses.find(isNonPublicAddress);
+  if (blocked !== undefined) throw new DeliveryError(`webhook: ${host} is a non-public address (${blocked}); see alerts.webhookPrivateAddresses`, true);
+}
 
 /** The signature header value for `body` sent at `timestampSec`. */
 export function webhookSignature(secret: string, timestampSec: number, body: string): string {
@@ -32,10 +76,13 @@ export interface WebhookRequest {
   body: unknown;
   /** Per request, ms. Default 10,000. */
   timeoutMs?: number;
+  /** Allow loopback, private and other non-public addresses (config alerts.webhookPrivateAddresses). Default false. */
+  allowPrivateAddresses?: boolean;
 }
 
 /** POSTs a signed webhook; resolves when the receiver answered 2xx (epoch ms then). */
 export async function postWebhook(request: WebhookRequest): Promise<{ acceptedAt: number; status: number }> {
+  if (!request.allowPrivateAddresses) await assertPublicHost(request.url);
   const body = JSON.stringify(request.body);
   const timestamp = Math.floor(Date.now() / 1000);
   let response: Response;

@@ -129,6 +129,12 @@ export const configSchema = z
         retryBaseMs: positiveInt.default(30_000),
         /** Cap on the delivery retry delay, ms. */
         retryMaxMs: positiveInt.default(3_600_000),
+        /**
+         * Deliver webhooks to loopback, private, link-local and other non-public addresses. Off by
+         * default: a webhook URL is chosen by a user, and the alerter must not be a way into the
+         * network it runs in. Turn on where every user is trusted (a receiver on the same host).
+         */
+        webhookPrivateAddresses: z.boolean().default(false),
         /** How often the alerter looks for new price changes and due deliveries when idle, ms. */
         pollMs: positiveInt.default(250),
         /** How long a sender holds a claimed delivery before another may take it over (a dead sender's claims come back), ms. */

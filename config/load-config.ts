@@ -58,6 +58,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   ['DROMEDARY_MAIL_FROM', ['alerts', 'from'], 'string'],
   ['DROMEDARY_SECRET', ['alerts', 'secret'], 'string'],
   ['DROMEDARY_ALERTS_COOLDOWN_MS', ['alerts', 'cooldownMs'], 'int'],
+  ['DROMEDARY_ALERTS_WEBHOOK_PRIVATE_ADDRESSES', ['alerts', 'webhookPrivateAddresses'], 'bool'],
   ['DROMEDARY_ALERTS_FAULT_INJECTION', ['alerts', 'faultInjection'], 'string'],
   ['DROMEDARY_API_HOST', ['api', 'host'], 'string'],
   ['DROMEDARY_API_PORT', ['api', 'port'], 'int'],

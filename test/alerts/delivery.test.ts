@@ -21,7 +21,8 @@ const hookRequests: { path: string; headers: IncomingMessage['headers']; body: s
 const hookStatus = new Map<string, number[]>();
 
 beforeAll(async () => {
-  env = await startAlertsEnv({ flags: { alerts: { retryBaseMs: 150, retryMaxMs: 1_000, maxAttempts: 4 } } });
+  // The test's webhook receiver listens on loopback, which only this setting lets webhooks reach.
+  env = await startAlertsEnv({ flags: { alerts: { retryBaseMs: 150, retryMaxMs: 1_000, maxAttempts: 4, webhookPrivateAddresses: true } } });
   hooks = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
