@@ -7,15 +7,13 @@
  * blocked: images, styles, fonts and scripts of other hosts are not fetched.
  */
 import { performance } from 'node:perf_hooks';
-import { ProxyConfiguration, type Session } from '@crawlee/core';
 import { PlaywrightCrawler, type PlaywrightCrawlingContext } from '@crawlee/playwright';
 import { chromium } from 'playwright';
 import type { Fetched, FetchFn } from './check-runner.js';
 import { attachRequestManager } from './attach-request-manager.js';
-import { crawleeLog } from './crawlee-log.js';
 import type { FetchKind } from './crawler-metrics.js';
 import { HandBackError, failureOf } from './errors.js';
-import { type CheckCrawler, type CheckCrawlerOptions, MAX_REQUEST_RETRIES, MAX_SESSION_ROTATIONS } from './http-check-crawler.js';
+import { type CheckCrawler, type CheckCrawlerOptions, sharedCrawlerOptions } from './http-check-crawler.js';
 import type { CheckData } from './lease-request-manager.js';
 
 const ALLOWED_RESOURCES = new Set(['document', 'xhr', 'fetch']);
@@ -23,10 +21,9 @@ const BROWSER_ACCEPT_ENCODING = 'br, zstd';
 
 /** Creates the browser check crawler of one marketplace. */
 export function createBrowserCheckCrawler(options: CheckCrawlerOptions): CheckCrawler {
-  const { marketplace, config, manager, runner, sessions, metrics, concurrency } = options;
+  const { marketplace, config, manager, runner, metrics, concurrency } = options;
   const log = options.logger.child({ component: 'browser-crawler', marketplace });
   const timeoutMs = config.crawler.requestTimeoutSecs * 1000;
-  const watchedPools = new WeakSet<object>();
   const sentAt = new WeakMap<object, number>();
   const sentAtEpoch = new WeakMap<object, number>();
 
@@ -46,30 +43,7 @@ export function createBrowserCheckCrawler(options: CheckCrawlerOptions): CheckCr
 
   const crawler = new PlaywrightCrawler(
     {
-      keepAlive: true,
-      minConcurrency: concurrency,
-      maxConcurrency: concurrency,
-      autoscaledPoolOptions: { desiredConcurrency: concurrency, maybeRunIntervalSecs: 0.05, loggingIntervalSecs: null },
-      maxRequestRetries: MAX_REQUEST_RETRIES,
-      maxSessionRotations: MAX_SESSION_ROTATIONS,
-      requestHandlerTimeoutSecs: config.crawler.requestTimeoutSecs * (2 + 2 * 3) + 120,
-      navigationTimeoutSecs: config.crawler.requestTimeoutSecs,
-      persistCookiesPerSession: true,
-      useSessionPool: true,
-      retryOnBlocked: false,
-      sessionPoolOptions: {
-        maxPoolSize: Math.max(2, concurrency),
-        createSessionFunction: (pool) => {
-          if (!watchedPools.has(pool)) {
-            watchedPools.add(pool);
-            pool.on('sessionRetired', (retired: Session) => sessions.forget(retired));
-          }
-          return sessions.createSession(pool);
-        },
-        blockedStatusCodes: [],
-        persistenceOptions: { enable: false },
-      },
-      proxyConfiguration: new ProxyConfiguration({ newUrlFunction: (sessionId) => sessions.proxyUrl(String(sessionId)) }),
+      ...sharedCrawlerOptions(options, log, { minPoolSize: 2, maybeRunIntervalSecs: 0.05 }),
       launchContext: {
         launcher: chromium,
         useIncognitoPages: true,
@@ -80,9 +54,6 @@ export function createBrowserCheckCrawler(options: CheckCrawlerOptions): CheckCr
         },
       },
       browserPoolOptions: { maxOpenPagesPerBrowser: Math.max(1, concurrency), retireBrowserAfterPageCount: 200 },
-      statusMessageLoggingInterval: 3600,
-      statisticsOptions: { saveErrorSnapshots: false, persistenceOptions: { enable: false } },
-      log: crawleeLog(log),
       preNavigationHooks: [
         async (ctx, gotoOptions) => {
           const data = ctx.request.userData as CheckData;

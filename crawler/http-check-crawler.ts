@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { type Configuration, ProxyConfiguration, type Session } from '@crawlee/core';
+import { type Configuration, ProxyConfiguration, type Session, type SessionPool } from '@crawlee/core';
 import { HttpCrawler, type HttpCrawlingContext } from '@crawlee/http';
 import type { Logger } from 'pino';
 import { type Config, type MarketplaceCode, getMarketplace, marketplaceBaseUrl } from '../config/index.js';
@@ -91,13 +91,57 @@ function header(value: string | string[] | undefined): string | null {
   return value ?? null;
 }
 
+/**
+ * The options both check crawlers share: fixed concurrency, retries and timeouts, the session pool
+ * whose sessions each hold a proxy (a retired session releases it), no persistence, Crawlee's log
+ * through ours. `minPoolSize` and `maybeRunIntervalSecs` differ between the HTTP and browser kinds.
+ */
+export function sharedCrawlerOptions(
+  options: Pick<CheckCrawlerOptions, 'config' | 'sessions' | 'concurrency'>,
+  log: Logger,
+  { minPoolSize, maybeRunIntervalSecs }: { minPoolSize: number; maybeRunIntervalSecs: number },
+) {
+  const { config, sessions, concurrency } = options;
+  const watchedPools = new WeakSet<object>();
+  return {
+    keepAlive: true,
+    minConcurrency: concurrency,
+    maxConcurrency: concurrency,
+    autoscaledPoolOptions: { desiredConcurrency: concurrency, maybeRunIntervalSecs, loggingIntervalSecs: null },
+    maxRequestRetries: MAX_REQUEST_RETRIES,
+    maxSessionRotations: MAX_SESSION_ROTATIONS,
+    // Rate-limit waits happen inside the handler: its timeout covers them, the navigation one does not.
+    requestHandlerTimeoutSecs: config.crawler.requestTimeoutSecs * (2 + 2 * 3) + 120,
+    navigationTimeoutSecs: config.crawler.requestTimeoutSecs,
+    persistCookiesPerSession: true,
+    useSessionPool: true,
+    retryOnBlocked: false,
+    sessionPoolOptions: {
+      maxPoolSize: Math.max(minPoolSize, concurrency),
+      createSessionFunction: (pool: SessionPool) => {
+        if (!watchedPools.has(pool)) {
+          watchedPools.add(pool);
+          pool.on('sessionRetired', (retired: Session) => sessions.forget(retired));
+        }
+        return sessions.createSession(pool);
+      },
+      // Blocks are recognised by the handler (robot checks come as 200 too).
+      blockedStatusCodes: [],
+      persistenceOptions: { enable: false },
+    },
+    proxyConfiguration: new ProxyConfiguration({ newUrlFunction: (sessionId) => sessions.proxyUrl(String(sessionId)) }),
+    statusMessageLoggingInterval: 3600,
+    statisticsOptions: { saveErrorSnapshots: false, persistenceOptions: { enable: false } },
+    log: crawleeLog(log),
+  };
+}
+
 /** Creates the HTTP check crawler of one marketplace. */
 export function createHttpCheckCrawler(options: CheckCrawlerOptions): CheckCrawler {
-  const { marketplace, config, manager, runner, sessions, metrics, concurrency } = options;
+  const { marketplace, config, manager, runner, metrics } = options;
   const log = options.logger.child({ component: 'http-crawler', marketplace });
   const timeoutMs = config.crawler.requestTimeoutSecs * 1000;
   const market = getMarketplace(marketplace);
-  const watchedPools = new WeakSet<object>();
 
   /** One request of the check through the session's proxy, outside the page navigation. */
   const sender =
@@ -144,39 +188,11 @@ export function createHttpCheckCrawler(options: CheckCrawlerOptions): CheckCrawl
 
   const crawler = new ProductPageHttpCrawler(
     {
-      keepAlive: true,
-      minConcurrency: concurrency,
-      maxConcurrency: concurrency,
-      autoscaledPoolOptions: { desiredConcurrency: concurrency, maybeRunIntervalSecs: 0.02, loggingIntervalSecs: null },
-      maxRequestRetries: MAX_REQUEST_RETRIES,
-      maxSessionRotations: MAX_SESSION_ROTATIONS,
-      // Rate-limit waits happen inside the handler: its timeout covers them, the navigation one does not.
-      requestHandlerTimeoutSecs: config.crawler.requestTimeoutSecs * (2 + 2 * 3) + 120,
-      navigationTimeoutSecs: config.crawler.requestTimeoutSecs,
+      ...sharedCrawlerOptions(options, log, { minPoolSize: 4, maybeRunIntervalSecs: 0.02 }),
       // Robot checks and dog pages come as 503 (and 500): the handler reads them instead of Crawlee throwing first.
       ignoreHttpErrorStatusCodes: [500, 502, 503, 504],
       // Bodies stay raw bytes: no re-encoding stream in front of them.
       forceResponseEncoding: 'utf8',
-      persistCookiesPerSession: true,
-      useSessionPool: true,
-      retryOnBlocked: false,
-      sessionPoolOptions: {
-        maxPoolSize: Math.max(4, concurrency),
-        createSessionFunction: (pool) => {
-          if (!watchedPools.has(pool)) {
-            watchedPools.add(pool);
-            pool.on('sessionRetired', (retired: Session) => sessions.forget(retired));
-          }
-          return sessions.createSession(pool);
-        },
-        // Blocks are recognised by the handler (robot checks come as 200 too).
-        blockedStatusCodes: [],
-        persistenceOptions: { enable: false },
-      },
-      proxyConfiguration: new ProxyConfiguration({ newUrlFunction: (sessionId) => sessions.proxyUrl(String(sessionId)) }),
-      statusMessageLoggingInterval: 3600,
-      statisticsOptions: { saveErrorSnapshots: false, persistenceOptions: { enable: false } },
-      log: crawleeLog(log),
       preNavigationHooks: [
         async (ctx, gotOptions) => {
           const data = ctx.request.userData as CheckData;
