@@ -25,6 +25,8 @@ export interface MigrateOptions {
   /** Cluster name: apply the cluster variant ON CLUSTER this cluster. Unset: single node. */
   cluster?: string | undefined;
   logger: Logger;
+  /** Apply migrations up to this version only (tests of a migration's effect on existing data). Unset: all. */
+  upTo?: number | undefined;
 }
 
 export interface MigrateResult {
@@ -82,6 +84,7 @@ export async function migrate(client: ClickHouseClient, options: MigrateOptions)
   const done = await appliedMigrations(client);
   const result: MigrateResult = { database: options.database, cluster: cluster ?? null, applied: [], alreadyApplied: 0 };
   for (const migration of migrations) {
+    if (options.upTo !== undefined && migration.version > options.upTo) break;
     const previous = done.get(migration.version);
     if (previous !== undefined) {
       if (previous !== migration.checksum) {

@@ -2,14 +2,17 @@
  * Everything a price chart and its statistics need about one or more products of one marketplace, in
  * ONE statement: the embedded engine runs one statement at a time and each table read costs a few
  * milliseconds, so a cold chart reads as few tables as it can. The statement is a UNION ALL of
- * primary-key range reads returning one row per (product, part, series), with arrays:
+ * primary-key range reads returning the stored rows as they are, flat (no GROUP BY, no arrays: on the
+ * `dromedary bench api` store that halved the engine's time — building arrays per row cost more than
+ * reading them), and this module folds them:
  *
- * - `line` (ranges 1d, 1w, 1m, all): the chart's points at the range's resolution — raw points (1d),
- *   hourly rollups (1w, 1m), daily rollups in buckets of one or more days (all, ≤ ~1,000 points);
- * - `day`: the product's whole daily rollup, read once: the days of the statistics window
- *   ({@link CHART_STATS_DAYS}) as arrays (they are also the 3m and 1y lines), plus the all-time
- *   lowest / highest (with their day), sums, first day and the latest observation (packed);
- * - `moves`: from price_moves_daily (migration 0031), per day: drops, increases and the list price.
+ * - `day` rows: the product's whole daily rollup, one row per stored row (rows of one day still in
+ *   different parts are merged here): the days of the statistics window ({@link CHART_STATS_DAYS},
+ *   also the 3m and 1y lines) with their drops and increases, the list price by day, the "all" line
+ *   (days in buckets of one or more days, ≤ ~1,000 points) and the all-time figures. The daily rollup
+ *   carries drops, increases and the list price since migration 0032, so a cold chart of 3m, 1y or
+ *   all reads one table;
+ * - `line` rows (ranges 1d, 1w, 1m): the chart's points — raw points (1d) or hourly rollups (1w, 1m).
  *
  * Several products in one statement is how concurrent cache misses are served together.
  */
@@ -17,7 +20,6 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { MarketplaceCode } from '../../config/index.js';
 import type { Series } from '../../contracts/index.js';
 import type { HistoryRange, HistoryResolution } from './price-history.js';
-import { selectRows } from './query-helpers.js';
 
 const DAY_SECS = 86_400;
 const DAY_MS = DAY_SECS * 1000;
@@ -101,96 +103,62 @@ export function chartResolution(range: HistoryRange): HistoryResolution {
   return 'daily';
 }
 
-type Cell = string | number | null;
+type Cell = number | null;
+/** One statement row: [asin, kind, series, time secs, ...cells] (see each branch for the cells). */
+type FlatRow = [string, 'day' | 'line', Series, number, ...Cell[]];
 
-interface UnionRow {
-  asin: string;
-  k: 'line' | 'day' | 'moves';
-  s: Series;
-  /** One array per point/day: the branch's columns (see each branch). */
-  r: Cell[][];
-  /** Per-series scalars (the `day` branch's all-time figures, the `all` line's bucket width). */
-  x: Cell[];
-}
-
-// Every branch yields: asin, k, s, r Array(Array(Nullable(Int64))), x Array(Nullable(Int64)).
-// Points are gathered as arrays (never as separate groupArray columns: groupArray skips NULLs, and a
-// NULL price — no offer — must keep its place).
 const KEY = 'marketplace = {marketplace:String} AND asin IN {asins:Array(String)}';
 const TO_DAY = 'toDate(toDateTime({to:UInt32}))';
-const STATS_FROM_DAY = 'toDate(toDateTime({statsFrom:UInt32}))';
-const NO_X = "CAST([], 'Array(Nullable(Int64))')";
-/** The price inside a packed (checked_at << 32) | (price + 1) value, NULL for "no offer". */
-const unpack = (packed: string): string => `if(bitAnd(${packed}, 4294967295) = 0, NULL, toInt64(bitAnd(${packed}, 4294967295)) - 1)`;
-const row = (cells: readonly string[]): string => `CAST([${cells.map((c) => `toInt64(${c})`).join(', ')}], 'Array(Nullable(Int64))')`;
-const points = (cells: readonly string[], condition?: string): string =>
-  condition ? `groupArrayIf(${row(cells)}, ${condition})` : `groupArray(${row(cells)})`;
-const epochSecsOfDay = (day: string): string => `toUnixTimestamp(toDateTime(${day}, 'UTC'))`;
+/** Every branch has the same columns: asin, k, s, t (secs), then CELLS nullable integers. */
+const CELLS = 11;
+const LAST_AT = (packed: string): string => `bitShiftRight(${packed}, 32)`;
+/** The price inside a packed (checked_at << 32) | (price + 1) value, plus one (0 = no offer): see {@link price}. */
+const PRICE_1 = (packed: string): string => `bitAnd(${packed}, 4294967295)`;
+// No casts: UNION ALL gives each column its branches' common type, and every value is a non-negative
+// integer below 2^53. Fewer expressions make a cheaper statement (the engine plans and compiles them
+// for every statement).
+const cells = (values: readonly string[]): string => Array.from({ length: CELLS }, (_, i) => `${values[i] ?? 'NULL'} AS c${i}`).join(', ');
+
+/** A price read as `PRICE_1` (0 = no offer) back to minor units or null. */
+function price(plusOne: Cell | undefined): number | null {
+  return plusOne ? plusOne - 1 : null;
+}
 
 function lineBranch(range: HistoryRange): string | undefined {
   switch (range) {
     case '1d':
-      // r: [checked_at secs, price] — the latest CHART_MAX_POINTS of the day (checks come hours apart; the cap is a guard)
-      return `SELECT asin, 'line' AS k, toString(series) AS s, ${points(['toUnixTimestamp(checked_at)', 'price'])} AS r, ${NO_X} AS x
-              FROM (SELECT asin, series, checked_at, price FROM price_points
-                    WHERE ${KEY} AND checked_at >= toDateTime({from:UInt32}) AND checked_at <= toDateTime({to:UInt32})
-                    ORDER BY asin, series, checked_at DESC LIMIT ${CHART_MAX_POINTS} BY asin, series)
-              GROUP BY asin, series`;
+      // [checked_at secs, price] — the latest CHART_MAX_POINTS of the day (checks come hours apart; the cap is a guard)
+      return `SELECT asin, 'line' AS k, toString(series) AS s, toUnixTimestamp(checked_at) AS t, ${cells(['price'])}
+              FROM price_points
+              WHERE ${KEY} AND checked_at >= toDateTime({from:UInt32}) AND checked_at <= toDateTime({to:UInt32})
+              ORDER BY asin, series, checked_at DESC LIMIT ${CHART_MAX_POINTS} BY asin, series`;
     case '1w':
     case '1m':
-      // r: [hour secs, last check secs, last price, min, max] — one per stored rollup row: rows of one
-      // hour still in different parts are merged by the reader (cheaper than GROUP BY here).
-      return `SELECT asin, 'line' AS k, toString(series) AS s,
-                     ${points(['toUnixTimestamp(hour)', 'bitShiftRight(last_packed, 32)', unpack('last_packed'), 'min_price', 'max_price'])} AS r, ${NO_X} AS x
+      // [hour secs, last check secs, last price, min, max] — one per stored rollup row
+      return `SELECT asin, 'line' AS k, toString(series) AS s, toUnixTimestamp(hour) AS t,
+                     ${cells([LAST_AT('last_packed'), PRICE_1('last_packed'), 'min_price', 'max_price'])}
               FROM price_hourly
-              WHERE ${KEY} AND hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour <= toDateTime({to:UInt32})
-              GROUP BY asin, series`;
-    case 'all':
-      // Buckets of `bd` days keep "all" under CHART_MAX_POINTS; `bd` follows each product's own history.
-      // r: [bucket start secs, last price, min, max]; x: [bucket days]
-      return `SELECT asin, 'line' AS k, toString(series) AS s, ${points([`b * ${DAY_SECS}`, unpack('lp'), 'lo', 'hi'])} AS r,
-                     CAST([toInt64(any(bdays))], 'Array(Nullable(Int64))') AS x
-              FROM (SELECT asin, series, intDiv(d, bd) * bd AS b, any(bd) AS bdays, max(dlp) AS lp, min(dlo) AS lo, max(dhi) AS hi
-                    FROM (SELECT asin, series, toUInt32(day) AS d, max(last_packed) AS dlp, min(min_price) AS dlo, max(max_price) AS dhi,
-                                 greatest(1, intDiv(toUInt32(${TO_DAY}) - min(toUInt32(day)) OVER (PARTITION BY asin), ${CHART_MAX_POINTS}) + 1) AS bd
-                          FROM price_daily
-                          WHERE ${KEY} AND day <= ${TO_DAY}
-                          GROUP BY asin, series, day)
-                    GROUP BY asin, series, b ORDER BY b)
-              GROUP BY asin, series`;
+              WHERE ${KEY} AND hour >= toStartOfHour(toDateTime({from:UInt32})) AND hour <= toDateTime({to:UInt32})`;
     case '3m':
     case '1y':
+    case 'all':
       return undefined;
   }
 }
 
-// r: [day secs, min, max, price sum, priced points, points, last check secs, last price] for the days of
-// the statistics window, one per stored rollup row (the reader merges rows of one day still in
-// different parts: cheaper than a GROUP BY here);
-// x: [lowest, lowest day, highest, highest day, price sum, priced points, points, first day, latest check secs, latest price]
-const DAY_BRANCH = `SELECT asin, 'day' AS k, toString(series) AS s,
-       ${points([epochSecsOfDay('day'), 'min_price', 'max_price', 'price_sum', 'priced_points', 'points', 'bitShiftRight(last_packed, 32)', unpack('last_packed')], `day >= ${STATS_FROM_DAY}`)} AS r,
-       ${row(['min(min_price)', epochSecsOfDay('argMin(day, min_price)'), 'max(max_price)', epochSecsOfDay('argMax(day, max_price)'), 'sum(price_sum)',
-              'sum(priced_points)', 'sum(points)', epochSecsOfDay('min(day)'), 'bitShiftRight(max(last_packed), 32)', unpack('max(last_packed)')])} AS x
+// [day secs, min, max, price sum, priced points, points, last check secs, last price, drops, increases,
+//  list price check secs, list price] — one per stored rollup row, the product's whole history
+const DAY_BRANCH = `SELECT asin, 'day' AS k, toString(series) AS s, toUnixTimestamp(toDateTime(day, 'UTC')) AS t,
+       ${cells(['min_price', 'max_price', 'price_sum', 'priced_points', 'points', LAST_AT('last_packed'), PRICE_1('last_packed'), 'drops', 'increases', LAST_AT('list_packed'), PRICE_1('list_packed')])}
 FROM price_daily
-WHERE ${KEY} AND day <= ${TO_DAY}
-GROUP BY asin, series`;
-
-// r: [day secs, drops, increases, list price check secs, list price] — one per stored row (merged by the reader)
-const MOVES_BRANCH = `SELECT asin, 'moves' AS k, toString(series) AS s,
-       ${points([epochSecsOfDay('day'), 'drops', 'increases', 'bitShiftRight(list_packed, 32)', unpack('list_packed')])} AS r, ${NO_X} AS x
-FROM price_moves_daily
-WHERE ${KEY} AND day >= toDate(toDateTime({movesFrom:UInt32})) AND day <= ${TO_DAY}
-GROUP BY asin, series`;
+WHERE ${KEY} AND day <= ${TO_DAY}`;
 
 /** The statement (its UNION ALL parts) and parameters for `options`. */
-export function chartStatement(options: ChartDataOptions): { branches: string[]; params: Record<string, string | number | string[]> } {
+export function chartStatement(options: ChartDataOptions): { branches: string[]; params: { marketplace: MarketplaceCode; asins: string[]; from: number; to: number } } {
   const nowSecs = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const fromSecs = options.range === 'all' ? 0 : nowSecs - RANGE_SECS[options.range];
-  const statsFrom = Math.floor(nowSecs / DAY_SECS) * DAY_SECS - (CHART_STATS_DAYS - 1) * DAY_SECS;
-  const movesFrom = options.range === 'all' ? 0 : Math.max(0, Math.min(fromSecs, statsFrom) - 31 * DAY_SECS);
-  const branches = [lineBranch(options.range), DAY_BRANCH, MOVES_BRANCH].filter((b): b is string => b !== undefined);
-  const params = { marketplace: options.marketplace, asins: [...new Set(options.asins)], from: fromSecs, to: nowSecs, statsFrom, movesFrom };
+  const branches = [lineBranch(options.range), DAY_BRANCH].filter((b): b is string => b !== undefined);
+  const params = { marketplace: options.marketplace, asins: [...new Set(options.asins)], from: fromSecs, to: nowSecs };
   return { branches, params };
 }
 
@@ -199,92 +167,155 @@ export async function chartData(client: ClickHouseClient, options: ChartDataOpti
   const resolution = chartResolution(options.range);
   const { branches, params } = chartStatement(options);
   // 64-bit integers unquoted in this statement's JSON: fewer bytes to write and read (values stay below 2^53).
-  const rows = await selectRows<UnionRow>(client, `${branches.join('\nUNION ALL\n')}\nSETTINGS output_format_json_quote_64bit_integers = 0`, params);
-  const fromMs = Number(params.from) * 1000;
-  const toMs = Number(params.to) * 1000;
-  const statsFromMs = Number(params.statsFrom) * 1000;
+  const result = await client.query({
+    query: `${branches.join('\nUNION ALL\n')}\nSETTINGS output_format_json_quote_64bit_integers = 0`,
+    query_params: params,
+    format: 'JSONCompactEachRow',
+  });
+  const rows = await result.json<FlatRow>();
+  const fromMs = params.from * 1000;
+  const toMs = params.to * 1000;
+  const todaySecs = Math.floor(params.to / DAY_SECS) * DAY_SECS;
+  const statsFromSecs = todaySecs - (CHART_STATS_DAYS - 1) * DAY_SECS;
+  // The list price is carried into the range from up to 31 days before it (and before the statistics window).
+  const listFromSecs = options.range === 'all' ? 0 : Math.max(0, Math.min(params.from, statsFromSecs) - 31 * DAY_SECS);
+  const listFromDaySecs = Math.floor(listFromSecs / DAY_SECS) * DAY_SECS;
+
+  // Rows by product, kind and series.
+  const grouped = new Map<string, { day: Map<Series, Numbers[]>; line: Map<Series, Numbers[]> }>();
+  for (const asin of options.asins) grouped.set(asin, { day: new Map(), line: new Map() });
+  const hourly = resolution === 'hourly';
+  for (const [asin, k, s, ...rest] of rows) {
+    const bySeries = grouped.get(asin)?.[k];
+    if (!bySeries) continue;
+    // Prices read packed (plus one, 0 = none) back to minor units or null.
+    if (k === 'day') {
+      rest[7] = price(rest[7]);
+      rest[11] = price(rest[11]);
+    } else if (hourly) {
+      rest[2] = price(rest[2]);
+    }
+    const list = bySeries.get(s);
+    if (list) list.push(rest);
+    else bySeries.set(s, [rest]);
+  }
+
   const out = new Map<string, ProductChartData>();
-  for (const asin of options.asins) {
-    out.set(asin, {
+  for (const [asin, { day, line }] of grouped) {
+    const data: ProductChartData = {
       asin, resolution, bucketSecs: resolution === 'raw' ? 0 : resolution === 'hourly' ? 3_600 : DAY_SECS, from: fromMs, to: toMs,
       lines: new Map(), listPrice: { t: [], price: [] }, days: new Map(), allTime: new Map(), moves: new Map(),
-    });
-  }
-  for (const union of rows) {
-    const data = out.get(union.asin);
-    if (!data) continue;
-    const r = union.r.map(nums);
-    switch (union.k) {
-      case 'line': {
-        if (options.range === '1d') {
-          r.sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
-          const price = r.map((p) => p[1] ?? null);
-          data.lines.set(union.s, { t: r.map((p) => (p[0] ?? 0) * 1000), price, min: price, max: price });
-        } else if (options.range === 'all') {
-          data.bucketSecs = Number(union.x[0] ?? 1) * DAY_SECS;
-          data.lines.set(union.s, { t: r.map((p) => (p[0] ?? 0) * 1000), price: r.map((p) => p[1] ?? null), min: r.map((p) => p[2] ?? null), max: r.map((p) => p[3] ?? null) });
-        } else {
-          // [hour, last at, last price, min, max]
-          const hours = mergeRows(r, (a, b) => [a[0] ?? 0, ...later(a[1], a[2], b[1], b[2]), least(a[3], b[3]), most(a[4], b[4])]);
-          data.lines.set(union.s, { t: hours.map((p) => (p[0] ?? 0) * 1000), price: hours.map((p) => p[2] ?? null), min: hours.map((p) => p[3] ?? null), max: hours.map((p) => p[4] ?? null) });
-        }
-        break;
+    };
+    out.set(asin, data);
+    // [day, min, max, sum, priced, points, last at, last price, drops, increases, list at, list price]
+    const daysBySeries = new Map<Series, Numbers[]>();
+    for (const [series, r] of day) {
+      daysBySeries.set(series, mergeRows(r, (a, b) => [
+        a[0] ?? 0, least(a[1], b[1]), most(a[2], b[2]), (a[3] ?? 0) + (b[3] ?? 0), (a[4] ?? 0) + (b[4] ?? 0), (a[5] ?? 0) + (b[5] ?? 0), ...later(a[6], a[7], b[6], b[7]),
+        (a[8] ?? 0) + (b[8] ?? 0), (a[9] ?? 0) + (b[9] ?? 0), ...later(a[10], a[11], b[10], b[11]),
+      ]));
+    }
+    for (const [series, days] of daysBySeries) {
+      data.allTime.set(series, allTimeOf(days));
+      let drops = 0;
+      let increases = 0;
+      const window: ChartDay[] = [];
+      for (const p of days) {
+        if ((p[0] ?? 0) < statsFromSecs) continue;
+        drops += p[8] ?? 0;
+        increases += p[9] ?? 0;
+        window.push({ day: (p[0] ?? 0) * 1000, min: p[1] ?? null, max: p[2] ?? null, sum: p[3] ?? 0, priced: p[4] ?? 0, points: p[5] ?? 0, close: p[7] ?? null });
       }
-      case 'day': {
-        // [day, min, max, sum, priced, points, last at, last price]
-        const days = mergeRows(r, (a, b) => [
-          a[0] ?? 0, least(a[1], b[1]), most(a[2], b[2]), (a[3] ?? 0) + (b[3] ?? 0), (a[4] ?? 0) + (b[4] ?? 0), (a[5] ?? 0) + (b[5] ?? 0), ...later(a[6], a[7], b[6], b[7]),
-        ]);
-        data.days.set(
-          union.s,
-          days.map((p) => ({ day: (p[0] ?? 0) * 1000, min: p[1] ?? null, max: p[2] ?? null, sum: p[3] ?? 0, priced: p[4] ?? 0, points: p[5] ?? 0, close: p[7] ?? null })),
-        );
-        const [lowest = null, lowestAt = null, highest = null, highestAt = null, total, priced, count, first, latestAt, latestPrice = null] = nums(union.x);
-        data.allTime.set(union.s, {
-          lowest, lowestAt: lowest === null || lowestAt === null ? null : lowestAt * 1000,
-          highest, highestAt: highest === null || highestAt === null ? null : highestAt * 1000,
-          sum: total ?? 0, priced: priced ?? 0, points: count ?? 0, firstSeen: first ? first * 1000 : null,
-          latestAt: latestAt ? latestAt * 1000 : null, latestPrice,
-        });
-        break;
-      }
-      case 'moves': {
-        // [day, drops, increases, list at, list price]
-        const days = mergeRows(r, (a, b) => [a[0] ?? 0, (a[1] ?? 0) + (b[1] ?? 0), (a[2] ?? 0) + (b[2] ?? 0), ...later(a[3], a[4], b[3], b[4])]);
-        let drops = 0;
-        let increases = 0;
-        const listT: number[] = [];
-        const listPrice: (number | null)[] = [];
-        for (const p of days) {
-          const day = (p[0] ?? 0) * 1000;
-          if (day >= statsFromMs) {
-            drops += p[1] ?? 0;
-            increases += p[2] ?? 0;
-          }
-          if (union.s === 'new' && (p[3] ?? 0) > 0 && p[4] !== null && p[4] !== undefined) {
-            listT.push(day);
-            listPrice.push(p[4]);
-          }
-        }
-        if (drops + increases > 0) data.moves.set(union.s, { drops, increases });
-        if (union.s === 'new') data.listPrice = { t: listT, price: listPrice };
-        break;
+      data.days.set(series, window);
+      if (drops + increases > 0) data.moves.set(series, { drops, increases });
+      if (series === 'new') {
+        const withList = days.filter((p) => (p[0] ?? 0) >= listFromDaySecs && (p[10] ?? 0) > 0);
+        data.listPrice = { t: withList.map((p) => (p[0] ?? 0) * 1000), price: withList.map((p) => p[11] ?? null) };
       }
     }
-  }
-  if (options.range === '3m' || options.range === '1y') {
-    const fromDay = Math.floor(fromMs / DAY_MS) * DAY_MS;
-    for (const data of out.values()) {
-      for (const [series, days] of data.days) {
-        const inRange = days.filter((d) => d.day >= fromDay);
-        data.lines.set(series, { t: inRange.map((d) => d.day), price: inRange.map((d) => d.close), min: inRange.map((d) => d.min), max: inRange.map((d) => d.max) });
+    switch (options.range) {
+      case '1d':
+        for (const [series, r] of line) {
+          // [checked at, price]
+          r.sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
+          const price = r.map((p) => p[1] ?? null);
+          data.lines.set(series, { t: r.map((p) => (p[0] ?? 0) * 1000), price, min: price, max: price });
+        }
+        break;
+      case '1w':
+      case '1m':
+        for (const [series, r] of line) {
+          // [hour, last at, last price, min, max]: rows of one hour still in different parts are merged here
+          const hours = mergeRows(r, (a, b) => [a[0] ?? 0, ...later(a[1], a[2], b[1], b[2]), least(a[3], b[3]), most(a[4], b[4])]);
+          data.lines.set(series, { t: hours.map((p) => (p[0] ?? 0) * 1000), price: hours.map((p) => p[2] ?? null), min: hours.map((p) => p[3] ?? null), max: hours.map((p) => p[4] ?? null) });
+        }
+        break;
+      case '3m':
+      case '1y': {
+        const fromDay = Math.floor(fromMs / DAY_MS) * DAY_MS;
+        for (const [series, days] of data.days) {
+          const inRange = days.filter((d) => d.day >= fromDay);
+          data.lines.set(series, { t: inRange.map((d) => d.day), price: inRange.map((d) => d.close), min: inRange.map((d) => d.min), max: inRange.map((d) => d.max) });
+        }
+        break;
       }
+      case 'all':
+        allLine(data, daysBySeries, todaySecs);
+        break;
     }
   }
   return out;
 }
 
-type Numbers = (number | null)[];
+type Numbers = Cell[];
+
+/** All-time figures of one series from its merged days (the lowest and highest: their first day). */
+function allTimeOf(days: readonly Numbers[]): ChartAllTime {
+  const all: ChartAllTime = { lowest: null, lowestAt: null, highest: null, highestAt: null, sum: 0, priced: 0, points: 0, firstSeen: null, latestAt: null, latestPrice: null };
+  let latestAt = 0;
+  for (const p of days) {
+    const day = (p[0] ?? 0) * 1000;
+    const lo = p[1] ?? null;
+    const hi = p[2] ?? null;
+    if (lo !== null && (all.lowest === null || lo < all.lowest)) [all.lowest, all.lowestAt] = [lo, day];
+    if (hi !== null && (all.highest === null || hi > all.highest)) [all.highest, all.highestAt] = [hi, day];
+    all.sum += p[3] ?? 0;
+    all.priced += p[4] ?? 0;
+    all.points += p[5] ?? 0;
+    if (all.firstSeen === null || day < all.firstSeen) all.firstSeen = day;
+    if ((p[6] ?? 0) > latestAt) {
+      latestAt = p[6] ?? 0;
+      all.latestPrice = p[7] ?? null;
+    }
+  }
+  all.latestAt = latestAt > 0 ? latestAt * 1000 : null;
+  return all;
+}
+
+/**
+ * The "all" line: days in buckets of `bd` days, `bd` chosen from the product's first day (over every
+ * series) so the line stays under CHART_MAX_POINTS; per bucket the last price, lowest and highest.
+ */
+function allLine(data: ProductChartData, daysBySeries: ReadonlyMap<Series, Numbers[]>, todaySecs: number): void {
+  let first = Infinity;
+  for (const days of daysBySeries.values()) first = Math.min(first, days[0]?.[0] ?? Infinity);
+  if (first === Infinity) return;
+  const bd = Math.max(1, Math.floor((todaySecs - first) / DAY_SECS / CHART_MAX_POINTS) + 1);
+  data.bucketSecs = bd * DAY_SECS;
+  for (const [series, days] of daysBySeries) {
+    // [bucket start secs, last at, last price, min, max]
+    const buckets: Numbers[] = [];
+    for (const p of days) {
+      const start = Math.floor((p[0] ?? 0) / DAY_SECS / bd) * bd * DAY_SECS;
+      const last = buckets.at(-1);
+      if (last && last[0] === start) buckets[buckets.length - 1] = [start, ...later(last[1], last[2], p[6], p[7]), least(last[3], p[1]), most(last[4], p[2])];
+      else buckets.push([start, p[6] ?? 0, p[7] ?? null, p[1] ?? null, p[2] ?? null]);
+    }
+    data.lines.set(series, { t: buckets.map((b) => (b[0] ?? 0) * 1000), price: buckets.map((b) => b[2] ?? null), min: buckets.map((b) => b[3] ?? null), max: buckets.map((b) => b[4] ?? null) });
+  }
+}
+
+
 
 /** Sorts rows by their first cell (a time) and merges rows of the same time with `merge`. */
 function mergeRows(rows: Numbers[], merge: (a: Numbers, b: Numbers) => Numbers): Numbers[] {
@@ -313,8 +344,4 @@ function most(a: number | null | undefined, b: number | null | undefined): numbe
   if (a === null || a === undefined) return b ?? null;
   if (b === null || b === undefined) return a;
   return Math.max(a, b);
-}
-
-function nums(values: readonly Cell[]): (number | null)[] {
-  return values.map((v) => (v === null ? null : Number(v)));
 }

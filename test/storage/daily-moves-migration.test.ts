@@ -1,0 +1,129 @@
+/**
+ * Migrations 0032–0033 move the drops, increases and list prices of price_moves_daily into
+ * price_daily. On a store that already holds history, the chart must show the same moves, list prices
+ * and day figures after the migration as the points imply — for points ingested before it, after it,
+ * and on a day that has both — and a 0032 run cut short and run again must not count anything twice.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/index.js';
+import type { PriceObservation } from '../../contracts/index.js';
+import { silentLogger } from '../../runtime/index.js';
+import { chartData, createClickHouse, loadMigrations, migrate, selectRows } from '../../storage/index.js';
+import { makeTempDir, removeTempDirs } from '../helpers/temp-dir.js';
+import { buildRows, insertBatch } from './ingest-support.js';
+import { type TestClickHouse, envelopes, hoursAgoStart, seriesObservations } from './storage-fixtures.js';
+
+const ASIN = 'B0MOVES001';
+const DAY = 86_400_000;
+const START = hoursAgoStart(4);
+// Every 6 hours; drops, increases, an out-of-stock check and repeats.
+const BEFORE = [2000, 1800, 1800, 1900, null, 1700, 1750, 1600, 1600, 2100, 1500, 1500];
+// After the migration, every 3 hours from where BEFORE ended (the first of them on BEFORE's last day).
+const AFTER = [1400, 1450, 1450, 1300];
+const USED = [900, 850, 950, 800, 800, 700];
+
+let ch: TestClickHouse;
+
+/** The `new` series with list prices (changing on the second day), chained over BEFORE then AFTER. */
+function newSeries(): PriceObservation[] {
+  const before = seriesObservations(ASIN, BEFORE, { start: START, stepMs: 6 * 3_600_000 });
+  const lastAt = START + (BEFORE.length - 1) * 6 * 3_600_000;
+  const after = seriesObservations(ASIN, [BEFORE.at(-1) ?? null, ...AFTER], { start: lastAt, stepMs: 3 * 3_600_000 }).slice(1);
+  return [...before, ...after].map((o, i) => ({ ...o, listPrice: i % 5 === 4 ? null : o.checkedAt < START + DAY ? 2500 : 2400 + i }));
+}
+
+function usedSeries(): PriceObservation[] {
+  return seriesObservations(ASIN, USED, { start: START + 3_600_000, stepMs: 10 * 3_600_000, series: 'used' }).map((o) => ({ ...o, condition: 'used', sellerKind: 'third_party' }));
+}
+
+/** What the points imply: drops, increases, the last list price of each day, points per day. */
+function expected(observations: readonly PriceObservation[]): { drops: number; increases: number; list: Map<number, number>; points: Map<number, number> } {
+  let drops = 0;
+  let increases = 0;
+  const list = new Map<number, { at: number; price: number }>();
+  const points = new Map<number, number>();
+  for (const o of observations) {
+    if (o.price !== null && o.previousPrice !== null && o.price < o.previousPrice) drops++;
+    if (o.price !== null && o.previousPrice !== null && o.price > o.previousPrice) increases++;
+    const day = o.checkedAt - (o.checkedAt % DAY);
+    points.set(day, (points.get(day) ?? 0) + 1);
+    const seen = list.get(day);
+    if (o.listPrice !== null && (!seen || seen.at < o.checkedAt)) list.set(day, { at: o.checkedAt, price: o.listPrice });
+  }
+  return { drops, increases, list: new Map([...list].map(([d, l]) => [d, l.price])), points };
+}
+
+async function chart(): Promise<Awaited<ReturnType<typeof chartData>> extends Map<string, infer D> ? D : never> {
+  const data = (await chartData(ch.client, { marketplace: 'us', asins: [ASIN], range: '1y' })).get(ASIN);
+  if (!data) throw new Error('no chart data');
+  return data;
+}
+
+beforeAll(async () => {
+  const dataDir = makeTempDir('drom-ch-');
+  const config = loadConfig({ env: {}, flags: { dataDir } });
+  const client = await createClickHouse(config, { logger: silentLogger(), createDatabase: true });
+  ch = { config, client, dataDir };
+  // A store as it was before 0032, with history in it.
+  await migrate(client, { database: config.clickhouse.database, logger: silentLogger(), upTo: 31 });
+  const all = newSeries();
+  await insertBatch(client, buildRows(envelopes([...all.slice(0, BEFORE.length), ...usedSeries()]), 1), 'before-1');
+});
+
+afterAll(async () => {
+  await ch?.client.close();
+  removeTempDirs();
+});
+
+describe('migrations 0032–0033 (moves into the daily rollup)', () => {
+  it('keep the moves and list prices of existing history, and a second run of 0032 copies nothing twice', async () => {
+    const beforeMoves = await selectRows<{ n: string }>(ch.client, 'SELECT sum(drops) + sum(increases) AS n FROM price_moves_daily');
+    expect(Number(beforeMoves[0]?.n)).toBeGreaterThan(0);
+
+    await migrate(ch.client, { database: ch.config.clickhouse.database, logger: silentLogger(), upTo: 32 });
+    // 0032 cut short after its copy and run again: every statement once more.
+    const m32 = loadMigrations('single').find((m) => m.version === 32);
+    for (const statement of m32?.statements ?? []) await ch.client.command({ query: statement });
+    const result = await migrate(ch.client, { database: ch.config.clickhouse.database, logger: silentLogger() });
+    expect(result.applied.map((m) => m.version)).toEqual([33]);
+
+    const tables = await selectRows<{ name: string }>(ch.client, "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'price_moves_daily%'");
+    expect(tables).toEqual([]);
+
+    const newBefore = newSeries().slice(0, BEFORE.length);
+    const used = usedSeries();
+    const data = await chart();
+    const n = expected(newBefore);
+    const u = expected(used);
+    expect(n.drops + n.increases).toBeGreaterThan(3);
+    expect(data.moves.get('new')).toEqual({ drops: n.drops, increases: n.increases });
+    expect(data.moves.get('used')).toEqual({ drops: u.drops, increases: u.increases });
+    expect(new Map(data.listPrice.t.map((t, i) => [t, data.listPrice.price[i]]))).toEqual(n.list);
+    // The copied rows add no day, point or price to the day figures.
+    expect(new Map((data.days.get('new') ?? []).map((d) => [d.day, d.points]))).toEqual(n.points);
+    expect(data.allTime.get('new')?.points).toBe(newBefore.length);
+    expect(data.allTime.get('new')?.lowest).toBe(1500);
+    expect(data.allTime.get('new')?.highest).toBe(2100);
+  });
+
+  it('count moves and list prices ingested after the migration, also on a day that has copied rows', async () => {
+    const all = newSeries();
+    const after = all.slice(BEFORE.length);
+    const lastBefore = all[BEFORE.length - 1];
+    // The first point after the migration falls on the same day as the last one before it.
+    expect(Math.floor((after[0]?.checkedAt ?? 0) / DAY)).toBe(Math.floor((lastBefore?.checkedAt ?? 0) / DAY));
+    await insertBatch(ch.client, buildRows(envelopes(after), 2), 'after-1');
+
+    const data = await chart();
+    const n = expected(all);
+    expect(data.moves.get('new')).toEqual({ drops: n.drops, increases: n.increases });
+    expect(new Map(data.listPrice.t.map((t, i) => [t, data.listPrice.price[i]]))).toEqual(n.list);
+    expect(new Map((data.days.get('new') ?? []).map((d) => [d.day, d.points]))).toEqual(n.points);
+    expect(data.allTime.get('new')?.points).toBe(all.length);
+    expect(data.allTime.get('new')?.lowest).toBe(1300);
+
+    // The engine merging the copied rows into the days' rows changes nothing.
+    await ch.client.command({ query: 'OPTIMIZE TABLE price_daily FINAL' });
+    expect(await chart()).toEqual(data);
+  });
+});
