@@ -126,7 +126,7 @@ export async function runApiBench(base: Config, options: ApiBenchOptions, progre
       const written = await writeApiBenchData(clickhouse, { points: options.points, asins: options.asins, progress });
       generateSeconds = written.seconds;
       progress('merging the rollups (the state background merges reach)');
-      for (const table of ['price_daily', 'price_hourly', 'price_stats', 'price_latest', 'products', 'catalog']) {
+      for (const table of ['price_days', 'price_hourly', 'price_stats', 'price_latest', 'products', 'catalog']) {
         await clickhouse.command({ query: `OPTIMIZE TABLE ${table} FINAL`, clickhouse_settings: { optimize_throw_if_noop: 0 } });
       }
       stored = await storedBenchData(clickhouse);

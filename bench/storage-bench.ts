@@ -114,7 +114,7 @@ export async function runStorageBench(base: Config, options: BenchOptions, progr
     const rollups = await selectRows<{ table: string; rows: number | string }>(
       clickhouse,
       `SELECT table, sum(rows) AS rows FROM system.parts WHERE database = currentDatabase() AND active
-         AND table IN ('price_hourly', 'price_daily', 'price_latest', 'price_stats', 'price_drops', 'price_changes') GROUP BY table ORDER BY table`,
+         AND table IN ('price_hourly', 'price_days', 'price_latest', 'price_stats', 'price_drops', 'price_changes') GROUP BY table ORDER BY table`,
     );
     const perPointWith = withViews.seconds / withViews.points;
     const perPointWithout = baseline.seconds / baseline.points;

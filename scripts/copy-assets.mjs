@@ -1,6 +1,6 @@
 // Copies the non-TypeScript files the code reads at run time (SQL migrations, Lua scripts, static web
 // assets, templates) from the part folders into dist/, keeping their paths.
-import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const PARTS = ['contracts', 'config', 'runtime', 'parser', 'simulator', 'storage', 'coordinator', 'crawler', 'alerts', 'charts', 'api', 'standalone', 'cli', 'bench'];
@@ -16,6 +16,8 @@ function walk(dir) {
     }
   }
 }
+// Migrations are read by listing their folder: a file removed from the source must leave dist too.
+for (const dir of ['migrations', 'migrations-cluster']) rmSync(join(root, 'dist', 'storage', dir), { recursive: true, force: true });
 for (const part of PARTS) {
   const dir = join(root, part);
   if (existsSync(dir)) walk(dir);

@@ -43,7 +43,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** The migrations of a variant, in order. */
 export function loadMigrations(variant: 'single' | 'cluster'): Migration[] {
   const dir = new URL(variant === 'single' ? './migrations/' : './migrations-cluster/', import.meta.url);
-  return readdirSync(dir)
+  const migrations = readdirSync(dir)
     .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
     .sort()
     .map((file) => {
@@ -55,6 +55,9 @@ export function loadMigrations(variant: 'single' | 'cluster'): Migration[] {
         statements: splitStatements(text),
       };
     });
+  const twice = migrations.find((m, i) => i > 0 && migrations[i - 1]?.version === m.version);
+  if (twice) throw new MigrationError(`two migrations are numbered ${twice.version} (${twice.name} and another): each number once`);
+  return migrations;
 }
 
 /** Splits a migration file into statements: comments dropped, `;` at the end of a line ends a statement. */

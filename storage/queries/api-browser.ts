@@ -58,7 +58,7 @@ const STATEMENT = `SELECT asin, 'series' AS k, toString(series) AS s,
        CAST([], 'Array(String)') AS txt
 FROM (SELECT asin, series, day, min(min_price) AS lo, max(max_price) AS hi, sum(price_sum) AS total, sum(priced_points) AS priced,
              max(last_packed) AS dlp
-      FROM price_daily
+      FROM price_days
       WHERE ${KEY} AND day <= toDate(toDateTime({to:UInt32}))
       GROUP BY asin, series, day)
 GROUP BY asin, series

@@ -10,8 +10,8 @@
  *   different parts are merged here): the days of the statistics window ({@link CHART_STATS_DAYS},
  *   also the 3m and 1y lines) with their drops and increases, the list price by day, the "all" line
  *   (days in buckets of one or more days, ≤ ~1,000 points) and the all-time figures. The daily rollup
- *   carries drops, increases and the list price since migration 0032, so a cold chart of 3m, 1y or
- *   all reads one table;
+ *   (price_days, migration 0032) carries drops, increases and the list price, so a cold chart of 3m,
+ *   1y or all reads one table;
  * - `line` rows (ranges 1d, 1w, 1m): the chart's points — raw points (1d) or hourly rollups (1w, 1m).
  *
  * Several products in one statement is how concurrent cache misses are served together.
@@ -150,7 +150,7 @@ function lineBranch(range: HistoryRange): string | undefined {
 //  list price check secs, list price] — one per stored rollup row, the product's whole history
 const DAY_BRANCH = `SELECT asin, 'day' AS k, toString(series) AS s, toUnixTimestamp(toDateTime(day, 'UTC')) AS t,
        ${cells(['min_price', 'max_price', 'price_sum', 'priced_points', 'points', LAST_AT('last_packed'), PRICE_1('last_packed'), 'drops', 'increases', LAST_AT('list_packed'), PRICE_1('list_packed')])}
-FROM price_daily
+FROM price_days
 WHERE ${KEY} AND day <= ${TO_DAY}`;
 
 /** The statement (its UNION ALL parts) and parameters for `options`. */

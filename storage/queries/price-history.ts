@@ -105,7 +105,7 @@ export async function priceHistory(client: ClickHouseClient, options: PriceHisto
   // Daily, in buckets of one or more days so that "all" stays near MAX_POINTS.
   const [span] = await selectRows<{ first: number | null }>(
     client,
-    `SELECT toUnixTimestamp(min(day)) AS first FROM price_daily
+    `SELECT toUnixTimestamp(min(day)) AS first FROM price_days
      WHERE marketplace = {marketplace:String} AND asin = {asin:String} AND series = {series:String}`,
     params,
   );
@@ -116,7 +116,7 @@ export async function priceHistory(client: ClickHouseClient, options: PriceHisto
     `SELECT toUnixTimestamp(toDateTime(toStartOfInterval(day, INTERVAL {days:UInt32} DAY), 'UTC')) AS at,
             ${LAST_PRICE} AS price, min(min_price) AS min, max(max_price) AS max,
             if(sum(priced_points) = 0, NULL, round(sum(price_sum) / sum(priced_points))) AS avg
-     FROM price_daily
+     FROM price_days
      WHERE marketplace = {marketplace:String} AND asin = {asin:String} AND series = {series:String}
        AND day >= toDate(toDateTime({from:UInt32})) AND day <= toDate(toDateTime({to:UInt32}))
      GROUP BY at ORDER BY at`,

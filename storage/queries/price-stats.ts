@@ -48,7 +48,7 @@ export async function priceStats(client: ClickHouseClient, options: PriceStatsOp
   const windowSql = STATS_WINDOWS_DAYS.map(
     (d) => `SELECT ${d} AS days, min(min_price) AS min, max(max_price) AS max,
               if(sum(priced_points) = 0, NULL, round(sum(price_sum) / sum(priced_points))) AS avg, sum(points) AS points
-       FROM price_daily
+       FROM price_days
        WHERE marketplace = {marketplace:String} AND asin = {asin:String} AND series = {series:String}
          AND day > toDate(toDateTime({now:UInt32})) - ${d} AND day <= toDate(toDateTime({now:UInt32}))`,
   ).join('\nUNION ALL\n');

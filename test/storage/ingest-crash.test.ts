@@ -59,7 +59,7 @@ async function totals(asin: string): Promise<Totals> {
     ch.client,
     `SELECT (SELECT count() FROM price_points WHERE asin = {a:String}) AS points,
             (SELECT sum(points) FROM price_hourly WHERE asin = {a:String}) AS hourly,
-            (SELECT sum(points) FROM price_daily WHERE asin = {a:String}) AS daily,
+            (SELECT sum(points) FROM price_days WHERE asin = {a:String}) AS daily,
             (SELECT sum(points) FROM price_stats WHERE asin = {a:String}) AS stats,
             (SELECT count() FROM price_changes WHERE asin = {a:String}) AS changes,
             (SELECT count() FROM price_drops WHERE asin = {a:String}) AS drops`,

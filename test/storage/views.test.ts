@@ -86,7 +86,7 @@ async function snapshot(): Promise<Record<string, number>> {
     ch.client,
     `SELECT (SELECT count() FROM price_points WHERE asin = {a:String}) AS points,
             (SELECT sum(points) FROM price_hourly WHERE asin = {a:String}) AS hourly,
-            (SELECT sum(points) FROM price_daily WHERE asin = {a:String}) AS daily,
+            (SELECT sum(points) FROM price_days WHERE asin = {a:String}) AS daily,
             (SELECT sum(points) FROM price_stats WHERE asin = {a:String}) AS stats,
             (SELECT count() FROM price_latest WHERE asin = {a:String}) AS latest,
             (SELECT count() FROM price_drops WHERE asin = {a:String}) AS drops,

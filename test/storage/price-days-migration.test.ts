@@ -1,8 +1,8 @@
 /**
- * Migrations 0032–0033 move the drops, increases and list prices of price_moves_daily into
- * price_daily. On a store that already holds history, the chart must show the same moves, list prices
- * and day figures after the migration as the points imply — for points ingested before it, after it,
- * and on a day that has both — and a 0032 run cut short and run again must not count anything twice.
+ * Migrations 0032–0033 replace price_daily and price_moves_daily by price_days, copying their rows.
+ * On a store that already holds history, the chart must show the same moves, list prices and day
+ * figures after the migration as the points imply — for points ingested before it, after it, and on a
+ * day that has both — and a 0032 run cut short and run again must not count anything twice.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
@@ -75,10 +75,12 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-describe('migrations 0032–0033 (moves into the daily rollup)', () => {
+describe('migrations 0032–0033 (price_days)', () => {
   it('keep the moves and list prices of existing history, and a second run of 0032 copies nothing twice', async () => {
     const beforeMoves = await selectRows<{ n: string }>(ch.client, 'SELECT sum(drops) + sum(increases) AS n FROM price_moves_daily');
     expect(Number(beforeMoves[0]?.n)).toBeGreaterThan(0);
+    const beforeDays = await selectRows<{ n: string }>(ch.client, 'SELECT sum(points) AS n FROM price_daily');
+    expect(Number(beforeDays[0]?.n)).toBe(BEFORE.length + USED.length);
 
     await migrate(ch.client, { database: ch.config.clickhouse.database, logger: silentLogger(), upTo: 32 });
     // 0032 cut short after its copy and run again: every statement once more.
@@ -87,8 +89,10 @@ describe('migrations 0032–0033 (moves into the daily rollup)', () => {
     const result = await migrate(ch.client, { database: ch.config.clickhouse.database, logger: silentLogger() });
     expect(result.applied.map((m) => m.version)).toEqual([33]);
 
-    const tables = await selectRows<{ name: string }>(ch.client, "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'price_moves_daily%'");
+    const tables = await selectRows<{ name: string }>(ch.client, "SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN ('price_daily', 'price_moves_daily', 'price_daily_mv', 'price_moves_daily_mv')");
     expect(tables).toEqual([]);
+    const copied = await selectRows<{ n: string }>(ch.client, 'SELECT sum(points) AS n FROM price_days');
+    expect(Number(copied[0]?.n)).toBe(BEFORE.length + USED.length);
 
     const newBefore = newSeries().slice(0, BEFORE.length);
     const used = usedSeries();
@@ -123,7 +127,7 @@ describe('migrations 0032–0033 (moves into the daily rollup)', () => {
     expect(data.allTime.get('new')?.lowest).toBe(1300);
 
     // The engine merging the copied rows into the days' rows changes nothing.
-    await ch.client.command({ query: 'OPTIMIZE TABLE price_daily FINAL' });
+    await ch.client.command({ query: 'OPTIMIZE TABLE price_days FINAL' });
     expect(await chart()).toEqual(data);
   });
 });
