@@ -1,8 +1,8 @@
 /**
  * The coordinator's Redis keys of one marketplace. All share the marketplace's hash tag (built by
- * runtime/redis-keys.ts), so each Lua script touches one slot. The scripts also build three key
- * families from `prefix` (see lib.lua): state buckets `s:<n>`, lease sets `lease:<id>` and per-minute
- * counters `st:<minute>`.
+ * runtime/redis-keys.ts), so each Lua script touches one slot. The scripts also build four key
+ * families from `prefix` (see lib.lua): state buckets `s:<n>`, wheel slot lists `w:<second>`, lease sets
+ * `lease:<id>` and per-minute counters `st:<minute>`.
  */
 import type { MarketplaceCode } from '../config/index.js';
 import type { RedisKeys } from '../runtime/index.js';
@@ -12,8 +12,11 @@ export interface CoordinatorKeys {
   readonly marketplace: MarketplaceCode;
   /** Prefix the scripts join further names onto: `{<prefix>:m:<code>}:`. */
   readonly prefix: string;
-  /** Sorted set ASIN → due time (epoch ms): every scheduled ASIN that is not leased. */
-  readonly due: string;
+  /**
+   * The schedule's timing wheel index: sorted set of the seconds (epoch s) whose slot list `w:<second>`
+   * holds ASINs; the lists hold every scheduled ASIN that is not leased (see lib.lua).
+   */
+  readonly wheel: string;
   /** Sorted set lease id → deadline (epoch ms). */
   readonly leases: string;
   /** Hash lease id → worker id. */
@@ -41,7 +44,7 @@ export function coordinatorKeys(keys: RedisKeys, code: MarketplaceCode): Coordin
   const k = {
     marketplace: code,
     prefix: mk.key(''),
-    due: mk.key('due'),
+    wheel: mk.key('wheel'),
     leases: mk.key('leases'),
     leaseWorker: mk.key('lease-worker'),
     meta: mk.key('meta'),
@@ -52,7 +55,7 @@ export function coordinatorKeys(keys: RedisKeys, code: MarketplaceCode): Coordin
   };
   return Object.freeze({
     ...k,
-    scriptKeys: Object.freeze([k.due, k.leases, k.leaseWorker, k.meta, k.attention, k.retired, k.drain, k.stream]),
+    scriptKeys: Object.freeze([k.wheel, k.leases, k.leaseWorker, k.meta, k.attention, k.retired, k.drain, k.stream]),
   });
 }
 

@@ -2,7 +2,7 @@
   drain.lua: set or clear the drain flag of a worker in one marketplace. Setting it hands back every
   lease the worker holds there (its ASINs are due now) and makes lease.lua answer "draining".
 
-  KEYS[1..8] as in lease.lua (due, leases, lease worker, meta, attention, retired, drain, stream)
+  KEYS[1..8] as in lease.lua (wheel, leases, lease worker, meta, attention, retired, drain, stream)
   ARGV[1] key prefix of the marketplace
   ARGV[2] worker id
   ARGV[3] 'set' or 'clear'

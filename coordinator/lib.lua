@@ -3,20 +3,36 @@
 
   Key layout (all in the marketplace's hash slot; P = the marketplace's key prefix "{<prefix>:m:<code>}:"):
     P..'s:'<bucket>    hash   ASIN -> packed product state (see below); bucket = bucket_of(ASIN), 65536 buckets
+    P..'w:'<slot>      list   ASINs waiting on the schedule whose due time falls in second <slot> (due ms / 1000,
+                              floored); exists exactly while its slot is a member of the wheel index (KEYS[1])
+    P..'due'           zset   the schedule of an older layout (ASIN -> due ms); moved into the wheel by lease calls
     P..'lease:'<id>    set    ASINs of lease <id> not yet settled
     P..'st:'<minute>   hash   outcome -> checks settled in that minute (epoch minute); expires after 2 h
     P..'retiring'      set    ASINs retired by a check whose retirement the catalog has not recorded yet
 
-  Packed product state, 11 fields joined by '|':
+  Packed product state, 12 fields joined by '|':
     1 trackers  2 consecutive product failures  3 volatility (0..1000)  4 last successful check (epoch ms, 0: never)
     5..11 last price of each series in SERIES order (new, amazon, new_3p, used, warehouse, refurbished, collectible):
       ''          never observed
       '-'         observed with no offer at the time of field 4
       '<n>'       observed at price n (minor units) at the time of field 4
       '<v>@<ms>'  as above, but observed at <ms> (an earlier check that looked at this series)
+    12 due time (epoch ms) given when the ASIN was last put on the wheel: while it waits, it is in the list of
+       slot_of(field 12); while it is leased, the field still holds the due time it was leased at ('' = never
+       put on the wheel, e.g. a state of the older 11-field layout or one re-added while leased).
+  The state TOMB ('!') marks an ASIN removed while it was leased: it is not rescheduled when its lease settles or
+  ends (the field is deleted then), and adding it again revives it under that lease.
+
+  The wheel: every waiting ASIN is in exactly one slot list (pushes happen only where an ASIN is known not to be
+  on the wheel: a new product, a settled or handed-back lease, or after removing it from its slot), so a lease
+  pops whole slots without checking each entry, and only the slot of the current second, where some entries
+  may not be due yet, compares each entry's exact due time (field 12): nothing is leased before its due time.
 ]]
 local SERIES_COUNT = 7
+local STATE_FIELDS = 5 + SERIES_COUNT
 local BUCKETS = 65536
+local SLOT_MS = 1000
+local TOMB = '!'
 -- Locals: a global or library lookup per use costs noticeably in the per-ASIN loops.
 local s_find, s_sub, s_byte, s_match = string.find, string.sub, string.byte, string.match
 local m_floor, m_min, m_max, m_log, m_pow, m_random = math.floor, math.min, math.max, math.log, math.pow, math.random
@@ -54,25 +70,39 @@ local function state_key(prefix, asin)
   return prefix .. 's:' .. bucket_of(asin)
 end
 
-local STATE_PATTERN = '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$'
+local STATE_PATTERN = '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$'
+local STATE_PATTERN_11 = '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$'
 
 -- One pattern match (a single C call) is about three times faster than splitting field by field.
 local function decode_state(raw)
   local f = { s_match(raw, STATE_PATTERN) }
-  if #f ~= 4 + SERIES_COUNT then
-    f = {}
-    for k = 1, 4 + SERIES_COUNT do f[k] = '' end
-    f[1], f[2], f[3], f[4] = '0', '0', '0', '0'
+  if #f ~= STATE_FIELDS then
+    -- the older layout had no due time
+    f = { s_match(raw, STATE_PATTERN_11) }
+    if #f == STATE_FIELDS - 1 then
+      f[STATE_FIELDS] = ''
+    else
+      f = {}
+      for k = 1, STATE_FIELDS do f[k] = '' end
+      f[1], f[2], f[3], f[4] = '0', '0', '0', '0'
+    end
   end
   return f
 end
 
 local function encode_state(f)
-  return t_concat(f, '|', 1, 4 + SERIES_COUNT)
+  return t_concat(f, '|', 1, STATE_FIELDS)
 end
 
-local function fresh_state(trackers)
-  return (trackers or '0') .. '|0|0|0|||||||'
+local function fresh_state(trackers, due)
+  return (trackers or '0') .. '|0|0|0||||||||' .. (due or '')
+end
+
+-- The state `raw` with its due time set to `due`.
+local function with_due(raw, due)
+  local f = decode_state(raw)
+  f[STATE_FIELDS] = due
+  return encode_state(f)
 end
 
 -- Calls a variadic command on `args` in slices (Lua's unpack has a stack limit).
@@ -81,6 +111,76 @@ local function call_chunked(cmd, key, args)
   for i = 1, #args, size do
     redis.call(cmd, key, unpack(args, i, math.min(i + size - 1, #args)))
   end
+end
+
+--[[
+  The wheel. slot_of(due) is the second the due time falls in; `pending` collects pushes as slot -> ASINs so a
+  call pushes each slot once.
+]]
+local function slot_of(due)
+  return m_floor(due / SLOT_MS)
+end
+
+local function wheel_add(pending, due, asin)
+  local slot = m_floor(due / SLOT_MS)
+  local list = pending[slot]
+  if list then list[#list + 1] = asin else pending[slot] = { asin } end
+end
+
+-- Pushes the collected ASINs onto their slot lists; a slot whose list was empty joins the index.
+local function wheel_push(prefix, K_wheel, pending)
+  for slot, asins in pairs(pending) do
+    local key = prefix .. 'w:' .. slot
+    local len = 0
+    for i = 1, #asins, 4000 do
+      len = redis.call('RPUSH', key, unpack(asins, i, m_min(i + 3999, #asins)))
+    end
+    if len == #asins then redis.call('ZADD', K_wheel, slot, slot) end
+  end
+end
+
+-- Takes `asin` out of the slot list of due time `due` (a state's field 12). Returns true when it was there,
+-- false when it is not on the wheel (leased). Linear in the slot's length: only admin paths call it.
+local function wheel_remove(prefix, K_wheel, asin, due)
+  local at = tonumber(due)
+  if not at then return false end
+  local slot = slot_of(at)
+  local key = prefix .. 'w:' .. slot
+  if redis.call('LREM', key, 1, asin) == 0 then return false end
+  if redis.call('EXISTS', key) == 0 then redis.call('ZREM', K_wheel, slot) end
+  return true
+end
+
+-- Moves up to `limit` ASINs of an older layout's schedule (P..'due', a sorted set) onto the wheel.
+local function migrate_legacy(prefix, K_wheel, limit)
+  local old = redis.call('ZPOPMIN', prefix .. 'due', limit)
+  if #old == 0 then return end
+  local pending = {}
+  for i = 1, #old, 2 do
+    local asin = old[i]
+    local skey = state_key(prefix, asin)
+    local raw = redis.call('HGET', skey, asin)
+    if raw and raw ~= TOMB then
+      redis.call('HSET', skey, asin, with_due(raw, old[i + 1]))
+      wheel_add(pending, tonumber(old[i + 1]), asin)
+    end
+  end
+  wheel_push(prefix, K_wheel, pending)
+end
+
+-- Puts `asin` (not on the wheel, e.g. just taken from a lease) back on the schedule at `due`, recording the due
+-- time in its state; a product removed meanwhile is dropped. Returns true when it was put back.
+local function reschedule(prefix, pending, asin, due)
+  local skey = state_key(prefix, asin)
+  local raw = redis.call('HGET', skey, asin)
+  if not raw then return false end
+  if raw == TOMB then
+    redis.call('HDEL', skey, asin)
+    return false
+  end
+  redis.call('HSET', skey, asin, with_due(raw, due))
+  wheel_add(pending, due, asin)
+  return true
 end
 
 --[[
@@ -107,17 +207,12 @@ end
 
 -- Hands the unsettled ASINs of lease `id` back to the schedule at `due` and deletes the lease.
 -- ASINs removed from the schedule meanwhile stay out. Returns the number of ASINs the lease held.
-local function drop_lease(prefix, K_due, K_leases, K_worker, K_meta, id, due)
+local function drop_lease(prefix, K_wheel, K_leases, K_worker, K_meta, id, due)
   local set_key = prefix .. 'lease:' .. id
   local asins = redis.call('SMEMBERS', set_key)
-  local back = {}
-  for _, asin in ipairs(asins) do
-    if redis.call('HEXISTS', state_key(prefix, asin), asin) == 1 then
-      back[#back + 1] = due
-      back[#back + 1] = asin
-    end
-  end
-  if #back > 0 then call_chunked('ZADD', K_due, back) end
+  local pending = {}
+  for _, asin in ipairs(asins) do reschedule(prefix, pending, asin, due) end
+  wheel_push(prefix, K_wheel, pending)
   redis.call('DEL', set_key)
   redis.call('ZREM', K_leases, id)
   redis.call('HDEL', K_worker, id)
@@ -126,11 +221,11 @@ local function drop_lease(prefix, K_due, K_leases, K_worker, K_meta, id, due)
 end
 
 -- Returns up to `limit` expired leases to the schedule. Returns {leases, asins}.
-local function reap_expired(prefix, K_due, K_leases, K_worker, K_meta, now, limit)
+local function reap_expired(prefix, K_wheel, K_leases, K_worker, K_meta, now, limit)
   local ids = redis.call('ZRANGEBYSCORE', K_leases, '-inf', '(' .. fmt(now), 'LIMIT', 0, limit)
   local items = 0
   for _, id in ipairs(ids) do
-    items = items + drop_lease(prefix, K_due, K_leases, K_worker, K_meta, id, now)
+    items = items + drop_lease(prefix, K_wheel, K_leases, K_worker, K_meta, id, now)
   end
   if #ids > 0 then
     redis.call('HINCRBY', K_meta, 'n:expired_leases', #ids)

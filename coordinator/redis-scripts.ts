@@ -20,6 +20,7 @@ const SCRIPTS = {
   trackers: 'trackers.lua',
   schedule: 'schedule.lua',
   unschedule: 'unschedule.lua',
+  inspect: 'inspect.lua',
 } as const;
 
 /** The name of a coordinator script. */

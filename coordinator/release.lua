@@ -2,7 +2,7 @@
   release.lua: a worker hands back ASINs of its lease unchecked (shutdown, drain): they are due now.
   Not a failure: no back-off, no counters.
 
-  KEYS[1..8] as in lease.lua (due, leases, lease worker, meta, attention, retired, drain, stream)
+  KEYS[1..8] as in lease.lua (wheel, leases, lease worker, meta, attention, retired, drain, stream)
   ARGV[1] key prefix of the marketplace
   ARGV[2] lease id
   ARGV[3..] ASINs to hand back; none: every unsettled ASIN of the lease (and the lease ends)
@@ -26,19 +26,16 @@ end
 if #ARGV == 2 then
   return { 1, drop_lease(prefix, KEYS[1], KEYS[2], KEYS[3], KEYS[4], lease_id, now) }
 end
-local back = {}
+local pending = {}
 local n = 0
 for i = 3, #ARGV do
   local asin = ARGV[i]
   if redis.call('SREM', set_key, asin) == 1 then
     n = n + 1
-    if redis.call('HEXISTS', state_key(prefix, asin), asin) == 1 then
-      back[#back + 1] = now
-      back[#back + 1] = asin
-    end
+    reschedule(prefix, pending, asin, now)
   end
 end
-if #back > 0 then call_chunked('ZADD', KEYS[1], back) end
+wheel_push(prefix, KEYS[1], pending)
 if n > 0 then redis.call('HINCRBY', KEYS[4], 'leased', -n) end
 if redis.call('SCARD', set_key) == 0 then
   redis.call('DEL', set_key)

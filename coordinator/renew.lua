@@ -1,7 +1,7 @@
 --[[
   renew.lua: extend a lease that is still held (long batches).
 
-  KEYS[1..8] as in lease.lua (due, leases, lease worker, meta, attention, retired, drain, stream)
+  KEYS[1..8] as in lease.lua (wheel, leases, lease worker, meta, attention, retired, drain, stream)
   ARGV[1] key prefix of the marketplace
   ARGV[2] lease id
   ARGV[3] new lease length from now, ms

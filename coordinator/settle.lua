@@ -4,7 +4,7 @@
   volatility, attention and retirement, per-minute counters, and append the envelope to the
   marketplace's ingestion stream. If the lease is lost nothing is recorded.
 
-  KEYS[1] due          zset   ASIN -> due time (epoch ms)
+  KEYS[1] wheel        zset   the wheel's index (lease.lua); the next due time goes onto the wheel
   KEYS[2] leases       zset   lease id -> deadline (epoch ms)
   KEYS[3] lease worker hash   lease id -> worker id
   KEYS[4] meta         hash   products, leased, n:<outcome> (cumulative checks by outcome)
@@ -22,8 +22,9 @@
   ARGV[11] failure back-off cap, ms           ARGV[12] consecutive failures that flag attention
   ARGV[13] retry delay after captcha/blocked, ms
   ARGV[14] random seed                        ARGV[15] number of checks n
-  ARGV[16 + 10*(i-1) ...] per check: ASIN, outcome, checkedAt (ms, ok only), then 7 prices in
-           SERIES order: '' not looked at, '-' no offer, digits = price in minor units
+  ARGV[15 + i] check i, 10 fields joined by '|': ASIN, outcome, checkedAt (ms, ok only), then 7 prices in
+           SERIES order: '' not looked at, '-' no offer, digits = price in minor units (one argument per
+           check rather than ten: fewer arguments to parse on both sides)
   Returns:
     {1, stream entry id or '', n}   recorded
     {-1}                            unknown lease (settled, handed back or reaped)
@@ -46,9 +47,15 @@ end
 
 local argv = ARGV
 local n = tonumber(argv[15])
-local STRIDE = 3 + SERIES_COUNT
+local CHECK_PATTERN = '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$'
+local checks = {}
 local asins = {}
-for i = 1, n do asins[i] = ARGV[16 + STRIDE * (i - 1)] end
+for i = 1, n do
+  local c = { s_match(argv[15 + i], CHECK_PATTERN) }
+  if #c ~= 3 + SERIES_COUNT then return redis.error_reply('malformed check ' .. i) end
+  checks[i] = c
+  asins[i] = c[1]
+end
 if n > 0 then
   local held = redis.call('SMISMEMBER', set_key, unpack(asins))
   local missing = { -3 }
@@ -66,25 +73,27 @@ local attention_after = tonumber(ARGV[12])
 local blocked_retry = tonumber(ARGV[13])
 math.randomseed(tonumber(ARGV[14]))
 
-local due = {}
+local pending = {}
 local counts = {}
 local retired = 0
 for i = 1, n do
-  local base = 16 + STRIDE * (i - 1)
-  local asin = argv[base]
-  local outcome = argv[base + 1]
+  local c = checks[i]
+  local asin = c[1]
+  local outcome = c[2]
   counts[outcome] = (counts[outcome] or 0) + 1
   local skey = state_key(prefix, asin)
   local raw = redis.call('HGET', skey, asin)
   -- A product removed while it was leased is settled (its results still go to the stream) but not rescheduled.
-  if raw then
+  if raw == TOMB then
+    redis.call('HDEL', skey, asin)
+  elseif raw then
     local s = decode_state(raw)
     local at = nil
     if outcome == 'ok' then
       local old_c = s[4]
       local compared, changed = 0, 0
       for k = 1, SERIES_COUNT do
-        local nv = argv[base + 2 + k]
+        local nv = c[3 + k]
         local ov = s[4 + k]
         if nv ~= '' then
           if ov ~= '' then
@@ -97,7 +106,7 @@ for i = 1, n do
           s[4 + k] = ov .. '@' .. old_c
         end
       end
-      s[4] = argv[base + 2]
+      s[4] = c[3]
       local vol = tonumber(s[3])
       if compared > 0 then
         vol = m_floor(vol * (1 - alpha) + 1000 * alpha * changed + 0.5)
@@ -111,7 +120,6 @@ for i = 1, n do
       at = now + check_interval(p, tonumber(s[1]), vol)
     elseif outcome == 'captcha' or outcome == 'blocked' then
       at = now + blocked_retry
-      raw = nil
     elseif outcome == 'not_found' then
       redis.call('HDEL', skey, asin)
       redis.call('SADD', KEYS[6], asin)
@@ -125,11 +133,9 @@ for i = 1, n do
       if fails >= attention_after then redis.call('SADD', KEYS[5], asin) end
     end
     if at then
-      -- raw was cleared where the state did not change
-      if raw then redis.call('HSET', skey, asin, encode_state(s)) end
-      -- A number argument is converted in C, cheaper than formatting it here.
-      due[#due + 1] = at
-      due[#due + 1] = asin
+      s[STATE_FIELDS] = at
+      redis.call('HSET', skey, asin, encode_state(s))
+      wheel_add(pending, at, asin)
     end
   end
 end
@@ -138,7 +144,7 @@ if n > 0 then
   call_chunked('SREM', set_key, asins)
   redis.call('HINCRBY', KEYS[4], 'leased', -n)
 end
-if #due > 0 then call_chunked('ZADD', KEYS[1], due) end
+wheel_push(prefix, KEYS[1], pending)
 if retired > 0 then redis.call('HINCRBY', KEYS[4], 'products', -retired) end
 if redis.call('SCARD', set_key) == 0 then
   redis.call('DEL', set_key)

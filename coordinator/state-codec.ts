@@ -65,11 +65,14 @@ export function encodeState(state: Omit<ProductState, 'lastCheckedAt'>): string 
   return [state.trackers, state.failures, state.volatility, last, ...prices].join('|');
 }
 
-/** The 7 price arguments of one check for settle.lua, in SERIES order. */
-export function priceArgs(prices: SeriesPrices | undefined): string[] {
-  return SERIES.map((s) => {
-    const v = prices?.[s];
-    if (v === undefined) return '';
-    return v === null ? '-' : String(v);
-  });
+/** The 7 price fields of one check for settle.lua, in SERIES order, joined by '|'. */
+export function packedPrices(prices: SeriesPrices | undefined): string {
+  if (!prices) return '||||||';
+  let out = '';
+  for (let i = 0; i < SERIES.length; i++) {
+    const v = prices[SERIES[i] as Series];
+    if (i > 0) out += '|';
+    if (v !== undefined) out += v === null ? '-' : String(v);
+  }
+  return out;
 }

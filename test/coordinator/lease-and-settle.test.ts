@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_ENTRY_FIELD, encodeIngestEnvelope, type IngestEnvelope, type LeaseBatch } from '../../contracts/index.js';
 import { redisKeys } from '../../runtime/index.js';
 import type { CoordinatorClient } from '../../coordinator/index.js';
+import { stateBucket } from '../../coordinator/state-codec.js';
 import { type TestRedis, startTestRedis } from '../helpers/redis.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { coordinatorFor, makeAsins } from './coordinator-fixture.js';
@@ -248,5 +249,69 @@ describe('settling', () => {
     expect(again.items.map((i) => i.asin).sort()).toEqual(expect.arrayContaining([...asins].sort()));
     const state = await client.inspect('de', asins[0]!);
     expect(state?.failures).toBe(0);
+  });
+});
+
+describe('the timing wheel', () => {
+  it('never leases an ASIN before its due time, even within the current second', async () => {
+    const { client } = coordinatorFor(redis);
+    const now = Date.now();
+    const [soon, later] = makeAsins(2, 'L1') as [string, string];
+    await client.schedule('br', [{ asin: soon, dueAt: now + 150 }, { asin: later, dueAt: now + 60_000 }]);
+    const first = await client.lease({ marketplace: 'br', workerId: 'w-wheel' });
+    expect(first.kind).toBe('nothing_due');
+    expect(first.kind === 'nothing_due' && first.nextDueAt).toBeLessThanOrEqual(now + 150);
+    const batch = await waitFor('the first ASIN to fall due', async () => {
+      const r = await client.lease({ marketplace: 'br', workerId: 'w-wheel' });
+      return r.kind === 'batch' ? r.batch : undefined;
+    }, { intervalMs: 5 });
+    expect(Date.now()).toBeGreaterThanOrEqual(now + 150);
+    expect(batch.items.map((i) => i.asin)).toEqual([soon]);
+    expect((await client.inspect('br', later))?.dueAt).toBe(now + 60_000);
+    expect((await client.inspect('br', soon))?.dueAt).toBeNull();
+  });
+
+  it('keeps an ASIN removed and added again while leased on the schedule exactly once', async () => {
+    const { client } = coordinatorFor(redis);
+    const asins = makeAsins(3, 'M1');
+    await client.schedule('nl', asins);
+    const r = await client.lease({ marketplace: 'nl', workerId: 'w-readd', max: 3 });
+    if (r.kind !== 'batch') throw new Error(`expected a batch, got ${r.kind}`);
+    expect(await client.unschedule('nl', asins)).toEqual({ removed: 3, missing: 0 });
+    expect(await client.inspect('nl', asins[0]!)).toBeNull();
+    // asins[0] comes back while still leased; asins[1] stays removed; asins[2] is requeued (nothing to do: gone).
+    expect(await client.schedule('nl', [asins[0]!])).toEqual({ added: 1, existing: 0 });
+    expect(await client.requeue('nl', [asins[2]!])).toEqual({ requeued: 0, leased: 0, missing: 1 });
+    expect((await client.lease({ marketplace: 'nl', workerId: 'w-readd2' })).kind).toBe('nothing_due');
+    expect(await client.release(r.batch.leaseId)).toEqual({ kind: 'released', count: 3 });
+    const again = await client.lease({ marketplace: 'nl', workerId: 'w-readd2', max: 10 });
+    expect(again.kind === 'batch' && again.batch.items.map((i) => i.asin)).toEqual([asins[0]]);
+    const [s] = await client.status(['nl']);
+    expect(s).toMatchObject({ waiting: 0, leasedItems: 1 });
+    expect(await client.inspect('nl', asins[1]!)).toBeNull();
+  });
+
+  it('moves a schedule of the older layout (a due sorted set) onto the wheel', async () => {
+    const { client, redis: conn } = coordinatorFor(redis);
+    const asins = makeAsins(3, 'N1');
+    await client.schedule('se', asins);
+    // Rewrite them into the older layout: 11-field states and the due sorted set.
+    const prefix = redisKeys(redis.keyPrefix).marketplace('se').key('');
+    const wheel = redisKeys(redis.keyPrefix).marketplace('se').key('wheel');
+    for (const slot of await conn.zrange(wheel, '0', '-1')) await conn.del(`${prefix}w:${slot}`);
+    await conn.del(wheel);
+    const now = Date.now();
+    for (const [i, asin] of asins.entries()) {
+      const bucket = `${prefix}s:${stateBucket(asin)}`;
+      await conn.hset(bucket, asin, `${i}|0|0|0|1999||||||`);
+      await conn.zadd(`${prefix}due`, i === 2 ? now + 3_600_000 : now - 1_000, asin);
+    }
+    const [before] = await client.status(['se']);
+    expect(before).toMatchObject({ waiting: 3, dueNow: 2 });
+    const r = await client.lease({ marketplace: 'se', workerId: 'w-legacy', max: 10 });
+    expect(r.kind === 'batch' && r.batch.items.map((i) => i.asin).sort()).toEqual([asins[0], asins[1]]);
+    expect(r.kind === 'batch' && r.batch.items[0]?.previous.new).toBeUndefined();
+    expect(await conn.exists(`${prefix}due`)).toBe(0);
+    expect(await client.inspect('se', asins[2]!)).toMatchObject({ trackers: 2, dueAt: now + 3_600_000 });
   });
 });
