@@ -13,10 +13,14 @@
 -- columns) so that a product's few hundred rows decompress little beyond themselves: with the
 -- defaults (8,192 rows, 64 KB-1 MB blocks) each read decompressed tens of thousands of neighbours'
 -- rows. It costs ~20 % more disk than price_daily's layout (~4.0 bytes per price point here).
--- The copy of the old tables is one INSERT (their rows of one day merge in the background); the old
--- tables are dropped by 0033, so that this file can be run again if it is cut short: every statement
--- is idempotent and the copy starts from an empty table. Run with ingestion paused (as every
--- migration): between dropping the old views and creating the new one an insert would miss the rollup.
+-- The copy of the old tables is one INSERT (their rows of one day merge in the background) with a
+-- deduplication token, so that a run cut short and run again, or two processes migrating at once,
+-- copy each block once (a TRUNCATE before the copy would let one process empty what another had
+-- copied); every other statement is idempotent, and the old tables are dropped by 0033, after this
+-- file is recorded. Deduplication remembers the last 10,000 blocks (~10 billion copied rows): on a
+-- larger store, migrate from one process and TRUNCATE TABLE price_days before running a cut-short
+-- copy again. Run with ingestion paused (as every migration): between dropping the old views and
+-- creating the new one an insert would miss the rollup.
 -- Rebuild: TRUNCATE TABLE price_days; INSERT INTO price_days SELECT <the view's SELECT> FROM
 -- price_points [WHERE checked_at >= …], with ingestion paused.
 -- Cluster variant: price_days_local (ReplicatedAggregatingMergeTree) plus price_days (Distributed),
@@ -54,8 +58,6 @@ DROP VIEW IF EXISTS price_daily_mv ON CLUSTER ${CLUSTER};
 
 DROP VIEW IF EXISTS price_days_mv ON CLUSTER ${CLUSTER};
 
-TRUNCATE TABLE price_days_local ON CLUSTER ${CLUSTER};
-
 INSERT INTO price_days
 SELECT marketplace, asin, series, day, min_price, max_price, price_sum, priced_points, points, first_packed, last_packed, drops, increases, list_packed
 FROM
@@ -69,7 +71,8 @@ FROM
     SELECT marketplace, asin, series, day, NULL, NULL, 0, 0, 0, toUInt64(18446744073709551615), 0, drops, increases, list_packed
     FROM price_moves_daily
 )
-SETTINGS distributed_foreground_insert = 1;
+ORDER BY marketplace, asin, series, day
+SETTINGS insert_deduplication_token = '0032_price_days', distributed_foreground_insert = 1, max_threads = 1;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS price_days_mv ON CLUSTER ${CLUSTER} TO price_days_local AS
 SELECT
