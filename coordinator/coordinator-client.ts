@@ -217,7 +217,8 @@ export function createCoordinatorClient(options: CoordinatorClientOptions): Coor
     const args: (string | number)[] = [checks.length];
     // One argument per check (settle.lua splits it): far fewer arguments to encode and parse.
     for (const c of checks) {
-      args.push(c.outcome === 'ok' ? `${c.asin}|ok|${c.checkedAt}|${packedPrices(c.prices)}` : `${c.asin}|${c.outcome}|0|${packedPrices(undefined)}`);
+      const ok = c.outcome === 'ok';
+      args.push(`${c.asin}|${c.outcome}|${ok ? c.checkedAt : 0}|${packedPrices(ok ? c.prices : undefined)}`);
     }
     return args;
   }

@@ -122,7 +122,7 @@ local function slot_of(due)
 end
 
 local function wheel_add(pending, due, asin)
-  local slot = m_floor(due / SLOT_MS)
+  local slot = slot_of(due)
   local list = pending[slot]
   if list then list[#list + 1] = asin else pending[slot] = { asin } end
 end
