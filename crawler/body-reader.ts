@@ -63,6 +63,39 @@ function decoderFor(coding: string, first: number): Transform | null {
   }
 }
 
+/**
+ * A stop marker and the part of it searched for. `Buffer.indexOf` is several times faster on a word
+ * such as `customerReviews` than on `id="customerReviews"` (measured on simulator pages: ~0.08 against
+ * ~0.42 ms per 1.2 MB page; a needle that starts with a common character keeps the search in its slow
+ * path), so the longest run of letters and digits is searched and each hit is checked against the
+ * whole marker.
+ */
+interface MarkerSearch {
+  readonly full: Buffer;
+  readonly key: Buffer;
+  /** Where `key` starts inside `full`. */
+  readonly keyAt: number;
+}
+
+function markerSearch(marker: string): MarkerSearch {
+  const full = Buffer.from(marker, 'latin1');
+  let best = { at: 0, length: 0 };
+  for (const m of marker.matchAll(/[A-Za-z0-9]+/g)) if (m[0].length > best.length) best = { at: m.index, length: m[0].length };
+  if (best.length === 0) return { full, key: full, keyAt: 0 };
+  return { full, key: full.subarray(best.at, best.at + best.length), keyAt: best.at };
+}
+
+/** The first offset in `chunk` where the whole of `m` lies, or -1 (one straddling an end is the seam's). */
+function findMarker(chunk: Buffer, m: MarkerSearch): number {
+  for (let i = chunk.indexOf(m.key); i >= 0; i = chunk.indexOf(m.key, i + 1)) {
+    const at = i - m.keyAt;
+    if (at < 0) continue;
+    if (at + m.full.length > chunk.length) return -1;
+    if (chunk.compare(m.full, 0, m.full.length, at, at + m.full.length) === 0) return at;
+  }
+  return -1;
+}
+
 /** The end of an incremental decode. */
 export type DecodeEnd = { readonly ok: true; readonly decoded: Buffer; readonly stoppedEarly: boolean } | { readonly ok: false; readonly error: PageParseError };
 
@@ -75,7 +108,7 @@ export class BodyDecoder {
   private readonly chunks: Buffer[] = [];
   private decodedBytes = 0;
   private tail: Buffer = Buffer.alloc(0);
-  private readonly markers: Buffer[];
+  private readonly markers: MarkerSearch[];
   private readonly overlap: number;
   private ended = false;
 
@@ -85,8 +118,8 @@ export class BodyDecoder {
     options: { stopAt?: readonly string[]; maxDecodedBytes?: number } = {},
     private readonly maxDecoded = options.maxDecodedBytes ?? MAX_DECODED_BYTES,
   ) {
-    this.markers = (options.stopAt ?? []).map((m) => Buffer.from(m, 'latin1'));
-    this.overlap = this.markers.reduce((n, m) => Math.max(n, m.length), 0);
+    this.markers = (options.stopAt ?? []).map(markerSearch);
+    this.overlap = this.markers.reduce((n, m) => Math.max(n, m.full.length), 0);
   }
 
   get finished(): boolean {
@@ -131,13 +164,13 @@ export class BodyDecoder {
     if (this.tail.length > 0) {
       const seam = Buffer.concat([this.tail, chunk.subarray(0, this.overlap - 1)]);
       for (const m of this.markers) {
-        const i = seam.indexOf(m);
+        const i = seam.indexOf(m.full);
         if (i >= 0 && (at < 0 || i < at)) at = i;
       }
       if (at >= 0) return this.finish(start - this.tail.length + at);
     }
     for (const m of this.markers) {
-      const i = chunk.indexOf(m);
+      const i = findMarker(chunk, m);
       if (i >= 0 && (at < 0 || i < at)) at = i;
     }
     if (at >= 0) return this.finish(start + at);

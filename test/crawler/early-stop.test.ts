@@ -102,6 +102,21 @@ describe('stopping at the customer reviews', () => {
     expect(r.decoded.toString()).toBe(`<p>${'a'.repeat(1000)}</p>`);
   });
 
+  it('stops only at the whole marker, wherever the chunks split it, past look-alikes', async () => {
+    const head = `<a href="#customerReviews">4.5</a><i data-x="customerReviews"></i>customerReviews<b id="customerReviewsLink"></b>${'a'.repeat(200)}`;
+    const body = Buffer.from(`${head}<section id="customerReviews">rest</section>`);
+    const marker = body.indexOf('id="customerReviews"');
+    for (let split = marker - 25; split <= marker + 25; split++) {
+      const r = await readBody(Readable.from([body.subarray(0, split), body.subarray(split)]), undefined, { stopAt: PRODUCT_PAGE_END_MARKERS });
+      expect(r.stoppedEarly, `split at ${split}`).toBe(true);
+      expect(r.decoded.toString(), `split at ${split}`).toBe(head);
+    }
+    const none = Buffer.from(head);
+    const whole = await readBody(Readable.from([none.subarray(0, 40), none.subarray(40)]), undefined, { stopAt: PRODUCT_PAGE_END_MARKERS });
+    expect(whole.stoppedEarly).toBe(false);
+    expect(whole.decoded.toString()).toBe(head);
+  });
+
   it('reads a streamed page the same on a reader thread as on the event loop, stopping at the marker', async () => {
     const sim = await startSimulator({ seed: 3, products: 6, marketplaces: ['fr'], pageBytes: 300_000, hostility: { rateLimit: false, dogPageProbability: 0 } });
     sims.push(sim);
