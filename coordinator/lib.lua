@@ -73,6 +73,10 @@ end
 local STATE_PATTERN = '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$'
 local STATE_PATTERN_11 = '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$'
 
+-- A current-layout state as trackers, failures, volatility, last check, the seven price fields as one string,
+-- and the due time (nil for any other layout).
+local STATE_SPLIT = '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*|[^|]*|[^|]*|[^|]*|[^|]*|[^|]*|[^|]*)|([^|]*)$'
+
 -- One pattern match (a single C call) is about three times faster than splitting field by field.
 local function decode_state(raw)
   local f = { s_match(raw, STATE_PATTERN) }

@@ -31,6 +31,31 @@
     {-2}                            lease expired (its ASINs were returned to the schedule now)
     {-3, asin, ...}                 these ASINs are not held by the lease; nothing recorded
 ]]
+--[[
+  Folds a successful check's seven price fields `news` (SERIES order) into a state's, held at olds[base + k]:
+  a series the check looked at takes its new value; one it did not look at keeps its value, marked with the
+  time it was seen (`last`, the state's previous successful check) unless already marked. Returns how many
+  series had a value before and now, and 1 when any of those values changed (else 0).
+]]
+local function merge_prices(olds, base, news, last)
+  local compared, changed = 0, 0
+  for k = 1, SERIES_COUNT do
+    local nv = news[k]
+    local ov = olds[base + k]
+    if nv ~= '' then
+      if ov ~= '' then
+        compared = compared + 1
+        local sep = s_find(ov, '@', 1, true)
+        if (sep and s_sub(ov, 1, sep - 1) or ov) ~= nv then changed = 1 end
+      end
+      olds[base + k] = nv
+    elseif ov ~= '' and last ~= '0' and not s_find(ov, '@', 1, true) then
+      olds[base + k] = ov .. '@' .. last
+    end
+  end
+  return compared, changed
+end
+
 local prefix = ARGV[1]
 local lease_id = ARGV[2]
 local set_key = prefix .. 'lease:' .. lease_id
@@ -47,14 +72,19 @@ end
 
 local argv = ARGV
 local n = tonumber(argv[15])
-local CHECK_PATTERN = '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$'
+-- A check is split into ASIN, outcome, check time and its seven price fields kept as one string: most
+-- checks see the prices the state already holds, and then the two strings are simply equal (below).
+local CHECK_PATTERN = '^([^|]*)|([^|]*)|([^|]*)|(.*)$'
+local PRICES_SHAPE = '^[^|]*|[^|]*|[^|]*|[^|]*|[^|]*|[^|]*|[^|]*$'
+local PRICES_PATTERN = '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$'
+local NO_PRICES = '||||||'
 local checks = {}
 local asins = {}
 for i = 1, n do
-  local c = { s_match(argv[15 + i], CHECK_PATTERN) }
-  if #c ~= 3 + SERIES_COUNT then return redis.error_reply('malformed check ' .. i) end
-  checks[i] = c
-  asins[i] = c[1]
+  local asin, outcome, at, prices = s_match(argv[15 + i], CHECK_PATTERN)
+  if not asin or not s_find(prices, PRICES_SHAPE) then return redis.error_reply('malformed check ' .. i) end
+  checks[i] = { asin, outcome, at, prices }
+  asins[i] = asin
 end
 if n > 0 then
   local held = redis.call('SMISMEMBER', set_key, unpack(asins))
@@ -83,29 +113,39 @@ for i = 1, n do
   counts[outcome] = (counts[outcome] or 0) + 1
   local skey = state_key(prefix, asin)
   local raw = redis.call('HGET', skey, asin)
+  local trackers, fails, vol_s, last_s, prices
+  if raw and raw ~= TOMB and outcome == 'ok' then
+    trackers, fails, vol_s, last_s, prices = s_match(raw, STATE_SPLIT)
+  end
   -- A product removed while it was leased is settled (its results still go to the stream) but not rescheduled.
   if raw == TOMB then
     redis.call('HDEL', skey, asin)
+  elseif prices ~= nil then
+    -- A successful check of a state in the current layout. Most checks see the prices the state already
+    -- holds: then the two strings are equal and nothing is compared series by series.
+    local compared, changed = 0, 0
+    if prices == c[4] then
+      if s_find(prices, '[^|]') then compared = 1 end
+    elseif prices == NO_PRICES then
+      -- Nothing seen before (a first check): the check's fields become the state's.
+      prices = c[4]
+    else
+      local olds = { s_match(prices, PRICES_PATTERN) }
+      compared, changed = merge_prices(olds, 0, { s_match(c[4], PRICES_PATTERN) }, last_s)
+      prices = t_concat(olds, '|', 1, SERIES_COUNT)
+    end
+    if compared > 0 then vol_s = m_floor(tonumber(vol_s) * (1 - alpha) + 1000 * alpha * changed + 0.5) end
+    -- Only a product with failures can be flagged.
+    if fails ~= '0' then redis.call('SREM', KEYS[5], asin) end
+    local at = now + check_interval(p, tonumber(trackers), tonumber(vol_s))
+    redis.call('HSET', skey, asin, trackers .. '|0|' .. vol_s .. '|' .. c[3] .. '|' .. prices .. '|' .. at)
+    wheel_add(pending, at, asin)
   elseif raw then
+    -- Any other outcome, or a state of an older layout.
     local s = decode_state(raw)
     local at = nil
     if outcome == 'ok' then
-      local old_c = s[4]
-      local compared, changed = 0, 0
-      for k = 1, SERIES_COUNT do
-        local nv = c[3 + k]
-        local ov = s[4 + k]
-        if nv ~= '' then
-          if ov ~= '' then
-            compared = compared + 1
-            local sep = s_find(ov, '@', 1, true)
-            if (sep and s_sub(ov, 1, sep - 1) or ov) ~= nv then changed = 1 end
-          end
-          s[4 + k] = nv
-        elseif ov ~= '' and old_c ~= '0' and not s_find(ov, '@', 1, true) then
-          s[4 + k] = ov .. '@' .. old_c
-        end
-      end
+      local compared, changed = merge_prices(s, 4, { s_match(c[4], PRICES_PATTERN) }, s[4])
       s[4] = c[3]
       local vol = tonumber(s[3])
       if compared > 0 then

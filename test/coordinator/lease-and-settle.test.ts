@@ -291,6 +291,67 @@ describe('the timing wheel', () => {
     expect(await client.inspect('nl', asins[1]!)).toBeNull();
   });
 
+  it('records a check the same way whether or not its prices equal the state', async () => {
+    // Settle compares a check's price fields with the state's as one string first; a state of the older
+    // 11-field layout always goes through the general path. Pairs of ASINs with the same state, one in
+    // each layout, settled with the same check, must end with the same state.
+    const { client, redis: conn } = coordinatorFor(redis, {}, { policy: { volatilityAlpha: 0.3 } });
+    const keys = redisKeys(redis.keyPrefix).marketplace('be');
+    const bucket = (asin: string): string => `${keys.key('')}s:${stateBucket(asin)}`;
+    const t0 = Date.now() - 3_600_000;
+    const T = String(t0);
+    const state = (...f: string[]): string[] => f;
+    const cases = [
+      // unchanged: prices stay, volatility decays, failures reset
+      { fields: state('3', '2', '500', T, '1999', '-', '', '', '', '', ''), prices: { new: 1999, amazon: null }, same: true },
+      { fields: state('0', '0', '0', '0', '', '', '', '', '', '', ''), prices: {}, same: true },
+      { fields: state('7', '0', '999', T, '-', '', '', '450', '', '', '12'), prices: { new: null, used: 450, collectible: 12 }, same: true },
+      // changed, a series not looked at (marked with its time), an already marked one, never checked
+      { fields: state('1', '0', '200', T, '1000', '', '', '', '', '', ''), prices: { new: 1100 }, same: false },
+      { fields: state('1', '1', '200', T, '1000', '950', '', '', '', '', ''), prices: { new: 1000 }, same: false },
+      { fields: state('1', '0', '200', T, '1000', '950@123', '', '', '', '', ''), prices: { amazon: 900 }, same: false },
+      { fields: state('0', '0', '0', '0', '1000', '', '', '', '', '', ''), prices: {}, same: false },
+      // a first check: nothing seen before
+      { fields: state('2', '0', '0', '0', '', '', '', '', '', '', ''), prices: { new: 1500, used: 700 }, same: false },
+    ];
+    const asins = makeAsins(cases.length * 2, 'U1');
+    await client.schedule('be', asins);
+    const r = await client.lease({ marketplace: 'be', workerId: 'w-same', max: 100 });
+    if (r.kind !== 'batch') throw new Error(r.kind);
+    for (const [i, c] of cases.entries()) {
+      const [current, older] = [asins[2 * i]!, asins[2 * i + 1]!];
+      const due = (await conn.hget(bucket(current), current))!.split('|')[11];
+      await conn.hset(bucket(current), current, [...c.fields, due].join('|'));
+      await conn.hset(bucket(older), older, c.fields.join('|'));
+      // Flagged, as a product with failures would be.
+      if (c.fields[1] !== '0') await conn.sadd(keys.key('attention'), current, older);
+    }
+    expect(await client.attention('be')).toHaveLength(4);
+    const checkedAt = Date.now();
+    const settled = await client.settle({
+      leaseId: r.batch.leaseId,
+      checks: asins.map((asin, j) => ({ asin, outcome: 'ok' as const, checkedAt, prices: cases[Math.floor(j / 2)]!.prices })),
+    });
+    expect(settled.kind).toBe('recorded');
+    const after: string[][] = [];
+    for (const [i, c] of cases.entries()) {
+      const [current, older] = [asins[2 * i]!, asins[2 * i + 1]!];
+      const a = (await conn.hget(bucket(current), current))!.split('|');
+      const b = (await conn.hget(bucket(older), older))!.split('|');
+      expect(a.slice(0, 11), `case ${i}`).toEqual(b.slice(0, 11));
+      expect([a[0], a[1], a[3]], `case ${i}`).toEqual([c.fields[0], '0', String(checkedAt)]);
+      if (c.same) expect(a.slice(4, 11), `case ${i}`).toEqual(c.fields.slice(4, 11));
+      expect(Number(a[11])).toBeGreaterThan(checkedAt);
+      after.push(a);
+    }
+    expect(after.map((a) => Number(a[2]))).toEqual([350, 0, 699, Math.floor(200 * 0.7 + 300 + 0.5), 140, 440, 0, 0]);
+    expect(after[4]!.slice(4, 6)).toEqual(['1000', `950@${T}`]);
+    expect(after[5]!.slice(4, 6)).toEqual([`1000@${T}`, '900']);
+    expect(after[6]!.slice(4, 6)).toEqual(['1000', '']);
+    expect(after[7]!.slice(4, 11).join('|')).toBe('1500|||700|||');
+    expect(await client.attention('be')).toEqual([]);
+  });
+
   it('moves a schedule of the older layout (a due sorted set) onto the wheel', async () => {
     const { client, redis: conn } = coordinatorFor(redis);
     const asins = makeAsins(3, 'N1');
