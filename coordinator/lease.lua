@@ -49,9 +49,11 @@ if redis.call('ZSCORE', KEYS[2], lease_id) then return { -5 } end
 
 local reply = { 1, 0 }
 local asins = {}
+-- Counts kept by hand: Lua's length operator searches the table each time.
+local count, reply_len = 0, 2
 local next_due = -1
 local now_slot = slot_of(now)
-while #asins < max do
+while count < max do
   local first = redis.call('ZRANGE', KEYS[1], 0, 0)
   if #first == 0 then break end
   local slot = tonumber(first[1])
@@ -62,15 +64,16 @@ while #asins < max do
   local key = prefix .. 'w:' .. first[1]
   if slot < now_slot then
     -- A past second: every entry is due.
-    local popped = redis.call('LPOP', key, max - #asins)
+    local popped = redis.call('LPOP', key, max - count)
     if popped then
       for _, asin in ipairs(popped) do
         local raw = redis.call('HGET', state_key(prefix, asin), asin)
         -- Only a corrupted wheel holds an ASIN without a live state; dropping it is the repair.
         if raw and raw ~= TOMB then
-          asins[#asins + 1] = asin
-          reply[#reply + 1] = asin
-          reply[#reply + 1] = raw
+          count = count + 1
+          asins[count] = asin
+          reply[reply_len + 1], reply[reply_len + 2] = asin, raw
+          reply_len = reply_len + 2
         end
       end
     end
@@ -79,8 +82,8 @@ while #asins < max do
     -- The current second: take the entries already due, at most one pass over the list; the rest go back.
     local later = {}
     local left = redis.call('LLEN', key)
-    while left > 0 and #asins < max do
-      local popped = redis.call('LPOP', key, m_min(left, max - #asins))
+    while left > 0 and count < max do
+      local popped = redis.call('LPOP', key, m_min(left, max - count))
       if not popped then break end
       left = left - #popped
       for _, asin in ipairs(popped) do
@@ -88,9 +91,10 @@ while #asins < max do
         if raw and raw ~= TOMB then
           local due = tonumber(decode_state(raw)[STATE_FIELDS]) or 0
           if due <= now then
-            asins[#asins + 1] = asin
-            reply[#reply + 1] = asin
-            reply[#reply + 1] = raw
+            count = count + 1
+            asins[count] = asin
+            reply[reply_len + 1], reply[reply_len + 2] = asin, raw
+            reply_len = reply_len + 2
           else
             later[#later + 1] = asin
             if next_due < 0 or due < next_due then next_due = due end
@@ -105,7 +109,7 @@ while #asins < max do
   end
 end
 
-if #asins == 0 then
+if count == 0 then
   if next_due < 0 then
     local first = redis.call('ZRANGE', KEYS[1], 0, 0)
     if #first > 0 then next_due = tonumber(first[1]) * SLOT_MS end
@@ -118,6 +122,6 @@ reply[2] = deadline
 call_chunked('SADD', prefix .. 'lease:' .. lease_id, asins)
 redis.call('ZADD', KEYS[2], deadline, lease_id)
 redis.call('HSET', KEYS[3], lease_id, ARGV[3])
-redis.call('HINCRBY', KEYS[4], 'leased', #asins)
-redis.call('HINCRBY', KEYS[4], 'n:leased', #asins)
+redis.call('HINCRBY', KEYS[4], 'leased', count)
+redis.call('HINCRBY', KEYS[4], 'n:leased', count)
 return reply

@@ -73,9 +73,9 @@ end
 local STATE_PATTERN = '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$'
 local STATE_PATTERN_11 = '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$'
 
--- A current-layout state as trackers, failures, volatility, last check, the seven price fields as one string,
--- and the due time (nil for any other layout).
-local STATE_SPLIT = '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*|[^|]*|[^|]*|[^|]*|[^|]*|[^|]*|[^|]*)|([^|]*)$'
+-- A current-layout state as trackers, failures, volatility, last check and the seven price fields as one
+-- string (nil for any other layout); the due time is not captured.
+local STATE_SPLIT = '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*|[^|]*|[^|]*|[^|]*|[^|]*|[^|]*|[^|]*)|[^|]*$'
 
 -- One pattern match (a single C call) is about three times faster than splitting field by field.
 local function decode_state(raw)

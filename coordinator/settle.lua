@@ -74,17 +74,15 @@ local argv = ARGV
 local n = tonumber(argv[15])
 -- A check is split into ASIN, outcome, check time and its seven price fields kept as one string: most
 -- checks see the prices the state already holds, and then the two strings are simply equal (below).
-local CHECK_PATTERN = '^([^|]*)|([^|]*)|([^|]*)|(.*)$'
-local PRICES_SHAPE = '^[^|]*|[^|]*|[^|]*|[^|]*|[^|]*|[^|]*|[^|]*$'
+local CHECK_PATTERN = '^([^|]*)|([^|]*)|([^|]*)|([^|]*|[^|]*|[^|]*|[^|]*|[^|]*|[^|]*|[^|]*)$'
 local PRICES_PATTERN = '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$'
 local NO_PRICES = '||||||'
-local checks = {}
-local asins = {}
+-- Parallel arrays rather than a table per check: fewer allocations in the per-ASIN path.
+local asins, outcomes, checked_ats, check_prices = {}, {}, {}, {}
 for i = 1, n do
   local asin, outcome, at, prices = s_match(argv[15 + i], CHECK_PATTERN)
-  if not asin or not s_find(prices, PRICES_SHAPE) then return redis.error_reply('malformed check ' .. i) end
-  checks[i] = { asin, outcome, at, prices }
-  asins[i] = asin
+  if not asin then return redis.error_reply('malformed check ' .. i) end
+  asins[i], outcomes[i], checked_ats[i], check_prices[i] = asin, outcome, at, prices
 end
 if n > 0 then
   local held = redis.call('SMISMEMBER', set_key, unpack(asins))
@@ -107,9 +105,7 @@ local pending = {}
 local counts = {}
 local retired = 0
 for i = 1, n do
-  local c = checks[i]
-  local asin = c[1]
-  local outcome = c[2]
+  local asin, outcome, checked_at, new_prices = asins[i], outcomes[i], checked_ats[i], check_prices[i]
   counts[outcome] = (counts[outcome] or 0) + 1
   local skey = state_key(prefix, asin)
   local raw = redis.call('HGET', skey, asin)
@@ -124,29 +120,30 @@ for i = 1, n do
     -- A successful check of a state in the current layout. Most checks see the prices the state already
     -- holds: then the two strings are equal and nothing is compared series by series.
     local compared, changed = 0, 0
-    if prices == c[4] then
-      if s_find(prices, '[^|]') then compared = 1 end
+    if prices == new_prices then
+      -- Something was compared unless neither holds any value.
+      if prices ~= NO_PRICES then compared = 1 end
     elseif prices == NO_PRICES then
       -- Nothing seen before (a first check): the check's fields become the state's.
-      prices = c[4]
+      prices = new_prices
     else
       local olds = { s_match(prices, PRICES_PATTERN) }
-      compared, changed = merge_prices(olds, 0, { s_match(c[4], PRICES_PATTERN) }, last_s)
+      compared, changed = merge_prices(olds, 0, { s_match(new_prices, PRICES_PATTERN) }, last_s)
       prices = t_concat(olds, '|', 1, SERIES_COUNT)
     end
     if compared > 0 then vol_s = m_floor(tonumber(vol_s) * (1 - alpha) + 1000 * alpha * changed + 0.5) end
     -- Only a product with failures can be flagged.
     if fails ~= '0' then redis.call('SREM', KEYS[5], asin) end
     local at = now + check_interval(p, tonumber(trackers), tonumber(vol_s))
-    redis.call('HSET', skey, asin, trackers .. '|0|' .. vol_s .. '|' .. c[3] .. '|' .. prices .. '|' .. at)
+    redis.call('HSET', skey, asin, trackers .. '|0|' .. vol_s .. '|' .. checked_at .. '|' .. prices .. '|' .. at)
     wheel_add(pending, at, asin)
   elseif raw then
     -- Any other outcome, or a state of an older layout.
     local s = decode_state(raw)
     local at = nil
     if outcome == 'ok' then
-      local compared, changed = merge_prices(s, 4, { s_match(c[4], PRICES_PATTERN) }, s[4])
-      s[4] = c[3]
+      local compared, changed = merge_prices(s, 4, { s_match(new_prices, PRICES_PATTERN) }, s[4])
+      s[4] = checked_at
       local vol = tonumber(s[3])
       if compared > 0 then
         vol = m_floor(vol * (1 - alpha) + 1000 * alpha * changed + 0.5)
