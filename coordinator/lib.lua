@@ -34,7 +34,7 @@ local BUCKETS = 65536
 local SLOT_MS = 1000
 local TOMB = '!'
 -- Locals: a global or library lookup per use costs noticeably in the per-ASIN loops.
-local s_find, s_sub, s_byte, s_match = string.find, string.sub, string.byte, string.match
+local s_find, s_sub, s_byte, s_match, s_format = string.find, string.sub, string.byte, string.match, string.format
 local m_floor, m_min, m_max, m_log, m_pow, m_random = math.floor, math.min, math.max, math.log, math.pow, math.random
 local t_concat = table.concat
 
@@ -67,7 +67,8 @@ local function bucket_of(asin)
 end
 
 local function state_key(prefix, asin)
-  return prefix .. 's:' .. bucket_of(asin)
+  -- string.format's %d builds the key faster than concatenating the number (same text for these integers).
+  return s_format('%ss:%d', prefix, bucket_of(asin))
 end
 
 local STATE_PATTERN = '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)$'
@@ -134,7 +135,7 @@ end
 -- Pushes the collected ASINs onto their slot lists; a slot whose list was empty joins the index.
 local function wheel_push(prefix, K_wheel, pending)
   for slot, asins in pairs(pending) do
-    local key = prefix .. 'w:' .. slot
+    local key = s_format('%sw:%d', prefix, slot)
     local len = 0
     for i = 1, #asins, 4000 do
       len = redis.call('RPUSH', key, unpack(asins, i, m_min(i + 3999, #asins)))
