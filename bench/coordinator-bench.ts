@@ -15,7 +15,7 @@ import { configFromCommand, printJson } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';
 import { type Config, type MarketplaceCode, loadConfig } from '../config/index.js';
 import type { CheckResult, IngestEnvelope, LeaseBatch } from '../contracts/index.js';
-import { type CoordinatorClient, createCoordinatorClient } from '../coordinator/index.js';
+import { type CoordinatorClient, type ScheduleEntry, createCoordinatorClient, encodeState } from '../coordinator/index.js';
 import { type Redis, RedisServerProcess, closeRedis, connectRedis, redisKeys } from '../runtime/index.js';
 
 interface BenchOptions {
@@ -27,6 +27,7 @@ interface BenchOptions {
   baselineAsins: string;
   envelope: boolean;
   ingester: boolean;
+  history?: boolean;
 }
 
 const MARKETPLACE: MarketplaceCode = 'us';
@@ -47,6 +48,7 @@ export function registerCoordinatorBench(bench: Command): void {
     .option('--baseline-asins <n>', 'ASINs for the one-call-per-ASIN baseline', '20000')
     .option('--no-envelope', 'settle without appending envelopes (measures the schedule alone)')
     .option('--no-ingester', 'leave the stream unread until the end (no simulated ingester reading it)')
+    .option('--history', 'every ASIN was checked an hour ago; 3 % of the checks see a new price (default: first checks)')
     .action(async (opts: BenchOptions, command: Command) => {
       const int = (name: string, v: string): number => {
         const n = Number(v);
@@ -61,6 +63,7 @@ export function registerCoordinatorBench(bench: Command): void {
         baselineAsins: int('baseline-asins', opts.baselineAsins),
         envelope: opts.envelope,
         ingester: opts.ingester,
+        history: opts.history ?? false,
       });
       if (opts.json) printJson(result);
       else for (const [k, v] of Object.entries(result)) process.stdout.write(`${k}: ${JSON.stringify(v)}\n`);
@@ -77,10 +80,24 @@ interface RunOptions {
   envelope: boolean;
   /** Run a simulated ingester that reads and deletes stream entries (default true). */
   ingester: boolean;
+  /** Schedule every ASIN with a price seen an hour ago (steady state) instead of as never checked. */
+  history?: boolean;
 }
 
 function benchAsins(n: number, lead: string): string[] {
   return Array.from({ length: n }, (_, i) => `${lead}${i.toString(36).toUpperCase().padStart(8, '0')}`);
+}
+
+/** The price a check of bench ASIN `asin` sees: fixed per ASIN, and different from its history for 1 in 33. */
+function benchPrice(asin: string): number {
+  const i = Number.parseInt(asin.slice(2), 36);
+  return 1000 + (i % 97) + (i % 33 === 0 ? 50 : 0);
+}
+
+/** The state of `asin` when it was last checked at `at`, at its usual price. */
+function historyState(asin: string, at: number): string {
+  const i = Number.parseInt(asin.slice(2), 36);
+  return encodeState({ trackers: 0, failures: 0, volatility: 30, previous: { new: { price: 1000 + (i % 97), checkedAt: at } } });
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -97,13 +114,13 @@ async function usedMemory(redis: Redis): Promise<number> {
 function envelopeOf(batch: LeaseBatch, asins: readonly string[], checkedAt: number): IngestEnvelope {
   return {
     v: 1,
-    observations: asins.map((asin, i) => ({
+    observations: asins.map((asin) => ({
       marketplace: batch.marketplace,
       asin,
       series: 'new' as const,
       condition: 'new' as const,
       sellerKind: 'amazon' as const,
-      price: 1000 + i,
+      price: benchPrice(asin),
       previousPrice: batch.items[0]?.previous.new?.price ?? null,
       previousCheckedAt: null,
       currency: 'USD',
@@ -136,7 +153,7 @@ async function settleGroups(client: CoordinatorClient, batch: LeaseBatch, group:
   const calls: Promise<unknown>[] = [];
   for (let i = 0; i < batch.items.length; i += group) {
     const asins = batch.items.slice(i, i + group).map((it) => it.asin);
-    const checks: CheckResult[] = asins.map((asin, j) => ({ asin, outcome: 'ok', checkedAt, prices: { new: 1000 + j } }));
+    const checks: CheckResult[] = asins.map((asin) => ({ asin, outcome: 'ok', checkedAt, prices: { new: benchPrice(asin) } }));
     const t0 = performance.now();
     calls.push(
       client.settle({ leaseId: batch.leaseId, checks, envelope: withEnvelope ? envelopeOf(batch, asins, checkedAt) : undefined }).then((r) => {
@@ -193,8 +210,10 @@ export async function runCoordinatorBench(config: Config, options: RunOptions): 
     const asins = benchAsins(options.asins, 'B0');
     const memBefore = await usedMemory(adminRedis);
     const tSchedule = performance.now();
-    const chunks: string[][] = [];
-    for (let i = 0; i < asins.length; i += 10_000) chunks.push(asins.slice(i, i + 10_000));
+    const seenAt = Date.now() - 3_600_000;
+    const entries: (string | ScheduleEntry)[] = options.history ? asins.map((asin) => ({ asin, state: historyState(asin, seenAt), dueAt: seenAt + 3_599_000 })) : asins;
+    const chunks: (string | ScheduleEntry)[][] = [];
+    for (let i = 0; i < entries.length; i += 10_000) chunks.push(entries.slice(i, i + 10_000));
     await Promise.all(Array.from({ length: 4 }, async () => {
       for (let c = chunks.shift(); c; c = chunks.shift()) await admin.schedule(MARKETPLACE, c);
     }));
@@ -280,6 +299,7 @@ export async function runCoordinatorBench(config: Config, options: RunOptions): 
     return {
       bench: 'coordinator',
       envelope: options.envelope,
+      history: options.history ?? false,
       ingester: options.ingester,
       asins: options.asins,
       acknowledged: done,

@@ -134,7 +134,7 @@ for i = 1, n do
       compared, changed = merge_prices(olds, 0, { s_match(new_prices, PRICES_PATTERN) }, last_s)
       prices = t_concat(olds, '|', 1, SERIES_COUNT)
     end
-    if compared > 0 then vol_s = m_floor(tonumber(vol_s) * (1 - alpha) + 1000 * alpha * changed + 0.5) end
+    if compared > 0 then vol_s = s_format('%d', m_floor(tonumber(vol_s) * (1 - alpha) + 1000 * alpha * changed + 0.5)) end
     -- Only a product with failures can be flagged.
     if fails ~= '0' then redis.call('SREM', KEYS[5], asin) end
     local at = now + check_interval(p, tonumber(trackers), tonumber(vol_s))
