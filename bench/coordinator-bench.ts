@@ -88,16 +88,20 @@ function benchAsins(n: number, lead: string): string[] {
   return Array.from({ length: n }, (_, i) => `${lead}${i.toString(36).toUpperCase().padStart(8, '0')}`);
 }
 
-/** The price a check of bench ASIN `asin` sees: fixed per ASIN, and different from its history for 1 in 33. */
+/** The number a bench ASIN was made from (see benchAsins). */
+const benchIndex = (asin: string): number => Number.parseInt(asin.slice(2), 36);
+
+/** The price bench ASIN `asin` usually has. */
+const usualPrice = (asin: string): number => 1000 + (benchIndex(asin) % 97);
+
+/** The price a check of bench ASIN `asin` sees: its usual one, except for 1 ASIN in 33. */
 function benchPrice(asin: string): number {
-  const i = Number.parseInt(asin.slice(2), 36);
-  return 1000 + (i % 97) + (i % 33 === 0 ? 50 : 0);
+  return usualPrice(asin) + (benchIndex(asin) % 33 === 0 ? 50 : 0);
 }
 
 /** The state of `asin` when it was last checked at `at`, at its usual price. */
 function historyState(asin: string, at: number): string {
-  const i = Number.parseInt(asin.slice(2), 36);
-  return encodeState({ trackers: 0, failures: 0, volatility: 30, previous: { new: { price: 1000 + (i % 97), checkedAt: at } } });
+  return encodeState({ trackers: 0, failures: 0, volatility: 30, previous: { new: { price: usualPrice(asin), checkedAt: at } } });
 }
 
 function percentile(sorted: readonly number[], p: number): number {
