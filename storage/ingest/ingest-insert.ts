@@ -17,7 +17,7 @@ const TABLES = [
 export async function insertBatch(client: ClickHouseClient, rows: BatchRows, token: string): Promise<void> {
   for (const [table, columns, key] of TABLES) {
     const body = rows[key];
-    if (body === '') continue;
+    if (body.length === 0) continue;
     const result = await client.exec({
       query: `INSERT INTO ${table} (${columns.join(', ')}) SETTINGS insert_deduplication_token = {token:String} FORMAT JSONCompactEachRow`,
       values: Readable.from([body]),
