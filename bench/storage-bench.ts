@@ -19,6 +19,7 @@ import { configFromCommand, printJson } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';
 import { RedisServerProcess, closeRedis, connectRedis, silentLogger } from '../runtime/index.js';
 import { createClickHouse, createIngester, migrate, selectRows } from '../storage/index.js';
+import { engineBatches, runEnginePhase } from './storage-bench-engine.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -28,6 +29,7 @@ interface BenchOptions {
   baselinePoints: number;
   entryObservations: number;
   batchEntries: number;
+  engineOnly: boolean;
 }
 
 interface PhaseResult {
@@ -48,6 +50,7 @@ export function registerStorageBench(bench: Command): void {
     .option('--baseline-points <n>', 'points for the run without views (default: --points)')
     .option('--entry-observations <n>', 'observations per stream entry', '100')
     .option('--batch-entries <n>', 'stream entries per insert', '1000')
+    .option('--engine-only', 'measure only the engine: insert bodies built in memory first, no Redis, no ingester')
     .option('--json', 'print JSON')
     .action(async (opts: Record<string, string | boolean | undefined>, command: Command) => {
       const num = (name: string, value: unknown): number => {
@@ -61,13 +64,61 @@ export function registerStorageBench(bench: Command): void {
         baselinePoints: num('baseline-points', opts.baselinePoints ?? opts.points),
         entryObservations: num('entry-observations', opts.entryObservations),
         batchEntries: num('batch-entries', opts.batchEntries),
+        engineOnly: opts.engineOnly === true,
       };
-      const result = await runStorageBench(configFromCommand(command), options, (line) => {
+      const run = options.engineOnly ? runEngineBench : runStorageBench;
+      const result = await run(configFromCommand(command), options, (line) => {
         if (!opts.json) process.stderr.write(`${line}\n`);
       });
       if (opts.json) printJson(result);
       else process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     });
+}
+
+/**
+ * The engine alone: the same inserts the ingester makes (batches of `batchEntries` x
+ * `entryObservations` points), from bodies built beforehand, with the views detached (baseline) and
+ * with every view; CPU per point counts the merges the inserts cause.
+ */
+export async function runEngineBench(base: Config, options: BenchOptions, progress: (line: string) => void): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'drom-bench-engine-'));
+  const config: Config = { ...base, dataDir: join(dir, 'data'), clickhouse: { ...base.clickhouse, url: undefined, cluster: undefined } };
+  const clickhouse = await createClickHouse(config, { logger: silentLogger(), createDatabase: true, serveBridge: false });
+  const batchPoints = options.batchEntries * options.entryObservations;
+  try {
+    await migrate(clickhouse, { database: config.clickhouse.database, logger: silentLogger() });
+    const views = (
+      await selectRows<{ name: string }>(clickhouse, "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView' ORDER BY name")
+    ).map((r) => r.name);
+    progress(`baseline: building ${options.baselinePoints} points, inserting them with the ${views.length} views detached`);
+    for (const view of views) await clickhouse.command({ query: `DETACH TABLE \`${view}\`` });
+    const baseline = await runEnginePhase(clickhouse, engineBatches(options.baselinePoints, options.asins, batchPoints, 'A', 7), 'baseline');
+    for (const view of views) await clickhouse.command({ query: `ATTACH TABLE \`${view}\`` });
+    await clickhouse.command({ query: 'TRUNCATE TABLE price_points' });
+    progress(`with views: building ${options.points} points, inserting them`);
+    const withViews = await runEnginePhase(clickhouse, engineBatches(options.points, options.asins, batchPoints, 'B', 1), 'views');
+    const cores = cpus().length;
+    return {
+      bench: 'storage-engine',
+      points: withViews.points,
+      asins: options.asins,
+      points_per_sec: withViews.points_per_sec,
+      cpu_us_per_point: withViews.cpu_us_per_point,
+      // The rate if every core did nothing but the engine's work for these points.
+      cpu_bound_points_per_sec: Math.round((cores * 1e6) / withViews.cpu_us_per_point),
+      merge_tail_seconds: withViews.merge_tail_seconds,
+      views: views.length,
+      views_overhead: round(withViews.cpu_us_per_point / baseline.cpu_us_per_point, 3),
+      baseline_without_views: { ...baseline, cpu_bound_points_per_sec: Math.round((cores * 1e6) / baseline.cpu_us_per_point) },
+      insert_batch_rows: batchPoints,
+      engine: 'embedded (chDB)',
+      cpus: cores,
+      load_average: loadavg().map((l) => round(l, 2)),
+    };
+  } finally {
+    await clickhouse.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs the benchmark and returns its figures. */
