@@ -61,7 +61,8 @@ export async function runEnginePhase(client: ClickHouseClient, batches: readonly
   };
 }
 
-function round(n: number, digits: number): number {
+/** `n` rounded to `digits` decimals (for printed figures). */
+export function round(n: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
 }

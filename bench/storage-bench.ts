@@ -19,7 +19,7 @@ import { configFromCommand, printJson } from '../cli/context.js';
 import { UsageError } from '../cli/errors.js';
 import { RedisServerProcess, closeRedis, connectRedis, silentLogger } from '../runtime/index.js';
 import { createClickHouse, createIngester, migrate, selectRows } from '../storage/index.js';
-import { engineBatches, runEnginePhase } from './storage-bench-engine.js';
+import { engineBatches, round, runEnginePhase } from './storage-bench-engine.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -268,9 +268,4 @@ async function partsBytes(client: ClickHouseClient): Promise<{ bytes: number; ro
      WHERE database = currentDatabase() AND table = 'price_points' AND active`,
   );
   return { bytes: Number(row?.bytes ?? 0), rows: Number(row?.rows ?? 0) };
-}
-
-function round(n: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
 }

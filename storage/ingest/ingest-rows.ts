@@ -142,8 +142,7 @@ const SEQ_SLOT = 16;
 export interface PreparedRows {
   /** price_points rows, each with a blank {@link SEQ_SLOT} where its last value goes. */
   points: Buffer;
-  pointCount: number;
-  /** Where each row's slot starts in `points`. */
+  /** Where each row's slot starts in `points` (one per row). */
   seqSlots: Uint32Array;
   /** Each row's last element is missing (JSON arrays open at the end). */
   outcomes: string[];
@@ -151,10 +150,10 @@ export interface PreparedRows {
 }
 
 /**
- * Writes JSONCompactEachRow bytes straight into a growing Buffer. Building each price-point row as a
- * string and joining them cost ~3.4 µs per point (the row strings and their garbage); writing bytes
- * ~1.4 µs, the largest single cost of the ingester's main thread before (measured on 1M synthetic
- * points). Only ASCII goes through `ascii`: enums, ASINs, marketplace and currency codes, which the
+ * Writes JSONCompactEachRow bytes straight into a growing Buffer. Building the price-point rows and
+ * adding the sequence number took ~3.9 µs per point with a string per row joined afterwards (the row
+ * strings and their garbage), ~2.7 µs this way; it is the largest single cost of the ingester's main
+ * thread (measured on 1M synthetic points). Only ASCII goes through `ascii`: enums, ASINs, marketplace and currency codes, which the
  * contract's patterns keep ASCII; free text (the crawler id) is JSON-encoded as UTF-8.
  */
 class RowWriter {
@@ -275,7 +274,7 @@ export function prepareRows(envelopes: readonly IngestEnvelope[]): PreparedRows 
       products.push(open([p.marketplace, p.asin, p.title, p.brand, p.breadcrumb, p.imageUrl, p.salesRank, p.parentAsin, millis(p.checkedAt)]));
     }
   }
-  return { points: points.bytes(), pointCount, seqSlots: seqSlots.subarray(0, pointCount), outcomes, products };
+  return { points: points.bytes(), seqSlots: seqSlots.subarray(0, pointCount), outcomes, products };
 }
 
 /**
@@ -292,7 +291,7 @@ export function withSequence(prepared: PreparedRows, seq: number): BatchRows {
   for (const slot of prepared.seqSlots) points.write(digits, slot + offset, 'latin1');
   return {
     points,
-    pointCount: prepared.pointCount,
+    pointCount: prepared.seqSlots.length,
     outcomes: join(prepared.outcomes),
     outcomeCount: prepared.outcomes.length,
     products: join(prepared.products),
